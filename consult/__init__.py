@@ -1,0 +1,64 @@
+"""consult — public consultation on draft legal documents."""
+
+from flask import Flask
+
+from consult.config import flask_config, load_settings
+
+
+def create_app(config=None):
+    """Build the Flask app.
+
+    ``config`` may hold CONSULT_* option names without the prefix (``DATABASE_URL``,
+    ``INSTANCE_PATH`` …) and plain Flask keys (``TESTING``, ``WTF_CSRF_ENABLED`` …).
+    """
+    config = dict(config or {})
+    settings = load_settings(config)
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.update(flask_config(settings))
+    app.config.update({f"CONSULT_{name}": value for name, value in settings.items()})
+    app.config.update({k: v for k, v in config.items() if k not in settings})
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app):
+    from consult.core import db_setup, i18n
+    from consult.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_project_root() / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    i18n.init_app(app)
+    db_setup.init_app(app)
+
+
+def _register_blueprints(app):
+    from consult import cli
+    from consult.accounts.views import bp as accounts_bp
+    from consult.comments.views import bp as comments_bp
+    from consult.core import errors, security, templating
+    from consult.drafts.views import bp as drafts_bp
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(drafts_bp)
+    app.register_blueprint(comments_bp)
+    cli.init_app(app)
+
+
+def _project_root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,1 @@
+"""Accounts: users (citizens, businesses, staff), roles, register/login/profile."""

@@ -1,0 +1,65 @@
+"""Account forms (Flask-WTF, CSRF on)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from consult.accounts.models import PROVINCES
+from consult.core.forms import choices
+
+KIND_CHOICES = choices([("citizen", _l("Công dân")), ("business", _l("Doanh nghiệp / tổ chức"))])
+MISMATCH = _l("Mật khẩu nhập lại không khớp.")
+PROVINCE_CHOICES = choices([("", _l("— Không chọn —"))] + [(p, p) for p in PROVINCES])
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    display_name = StringField(_l("Họ và tên (tên hiển thị)"),
+                               validators=[DataRequired(), Length(max=120)])
+    password = PasswordField(_l("Mật khẩu (ít nhất 8 ký tự)"),
+                             validators=[DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(_l("Nhập lại mật khẩu"),
+                            validators=[DataRequired(), EqualTo("password", MISMATCH)])
+    kind = RadioField(_l("Bạn góp ý với tư cách"), choices=KIND_CHOICES, default="citizen",
+                      validators=[DataRequired()])
+    organisation_name = StringField(_l("Tên doanh nghiệp / tổ chức"),
+                                    validators=[Optional(), Length(max=200)])
+    tax_code = StringField(_l("Mã số thuế"), validators=[Optional(), Length(max=20)],
+                           description=_l("10 chữ số, hoặc 10-3 chữ số với chi nhánh"))
+    province = SelectField(_l("Tỉnh / thành phố"), choices=PROVINCE_CHOICES,
+                           validators=[Optional()])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập"))
+    next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Họ và tên (tên hiển thị)"),
+                               validators=[DataRequired(), Length(max=120)])
+    organisation_name = StringField(_l("Tên doanh nghiệp / tổ chức"),
+                                    validators=[Optional(), Length(max=200)])
+    province = SelectField(_l("Tỉnh / thành phố"), choices=PROVINCE_CHOICES,
+                           validators=[Optional()])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Mật khẩu hiện tại"),
+                                     validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("Mật khẩu mới (ít nhất 8 ký tự)"),
+                                 validators=[DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"),
+                            validators=[DataRequired(),
+                                        EqualTo("new_password", MISMATCH)])

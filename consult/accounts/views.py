@@ -1,0 +1,117 @@
+"""Register, log in, log out, profile."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from consult.accounts import services
+from consult.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm
+from consult.accounts.models import User
+from consult.core.exceptions import ServiceError
+from consult.core.forms import apply_service_error
+from consult.core.permissions import login_required
+from consult.core.security import is_safe_next
+from consult.extensions import db, login_manager
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return db.session.get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    from consult.core.errors import error_response, wants_json
+
+    if wants_json() or request.method != "GET":
+        return error_response(401 if wants_json() else 403,
+                              _("Vui lòng đăng nhập để tiếp tục."))
+    flash(_("Vui lòng đăng nhập để tiếp tục."), "info")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def _redirect_next(target):
+    return redirect(target if is_safe_next(target) else url_for("drafts.home"))
+
+
+@bp.route("/dang-ky", methods=["GET", "POST"])
+def register():
+    """Anyone not logged in: create a citizen or business account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("drafts.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                form.email.data, form.password.data, form.display_name.data, form.kind.data,
+                form.organisation_name.data, form.tax_code.data, form.province.data,
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Đăng ký thành công. Chào mừng bạn!"), "success")
+            return redirect(url_for("drafts.home"))
+    return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+def login():
+    """Anyone: log in with e-mail and password."""
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("E-mail hoặc mật khẩu không đúng."))
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(_("Đăng nhập thành công."), "success")
+            return _redirect_next(form.next.data)
+    status = 200 if request.method == "GET" else 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/dang-xuat")
+@login_required
+def logout():
+    """Logged-in users: end the session."""
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("drafts.home"))
+
+
+@bp.route("/tai-khoan", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Logged-in users: edit their profile and change their password."""
+    profile_form = ProfileForm(obj=current_user, prefix="profile")
+    password_form = ChangePasswordForm(prefix="password")
+    if "profile-display_name" in request.form and profile_form.validate_on_submit():
+        try:
+            services.update_profile(current_user, profile_form.display_name.data,
+                                    profile_form.province.data,
+                                    profile_form.organisation_name.data)
+        except ServiceError as error:
+            apply_service_error(profile_form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu hồ sơ."), "success")
+            return redirect(url_for("accounts.profile"))
+    elif "password-current_password" in request.form and password_form.validate_on_submit():
+        try:
+            services.change_password(current_user, password_form.current_password.data,
+                                     password_form.new_password.data)
+        except ServiceError as error:
+            apply_service_error(password_form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã đổi mật khẩu."), "success")
+            return redirect(url_for("accounts.profile"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/profile.html", profile_form=profile_form,
+                           password_form=password_form), status

@@ -1,0 +1,1 @@
+"""Comments on drafts: submit, reply, withdraw, react; the public reading pages."""

@@ -1,0 +1,90 @@
+"""Comments and reactions."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.core.db_setup import TimestampMixin
+from consult.extensions import db
+
+STANCES = {
+    "agree": "Đồng ý",
+    "disagree": "Không đồng ý",
+    "amend": "Đề xuất sửa đổi",
+    "other": "Ý kiến khác",
+}
+
+STATUS_PUBLISHED = "published"  # visible to everyone
+STATUS_PENDING = "pending"      # waiting for moderation (pre-moderation or screened)
+STATUS_HIDDEN = "hidden"        # hidden by a moderator or by reports
+STATUS_REJECTED = "rejected"    # refused in pre-moderation
+STATUS_WITHDRAWN = "withdrawn"  # withdrawn by its author
+
+COMMENT_STATUSES = (STATUS_PUBLISHED, STATUS_PENDING, STATUS_HIDDEN, STATUS_REJECTED,
+                    STATUS_WITHDRAWN)
+
+REACTIONS = {"support": "Ủng hộ", "oppose": "Không ủng hộ"}
+
+
+class Comment(TimestampMixin, db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_section_status_created", "section_id", "status", "created_at"),
+        Index("ix_comments_consultation_status", "consultation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), nullable=False)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False)
+    stance: Mapped[str | None] = mapped_column(String(20))
+    proposed_wording: Mapped[str | None] = mapped_column(Text)
+    clause_ref: Mapped[str | None] = mapped_column(String(60))
+    author_kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    is_official: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    consultation = relationship("Consultation")
+    section = relationship("Section")
+    author = relationship("User")
+    parent = relationship("Comment", remote_side="Comment.id", back_populates="replies")
+    replies = relationship("Comment", back_populates="parent", order_by="Comment.id")
+
+    @property
+    def anchor(self):
+        return f"y-kien-{self.id}"
+
+    @property
+    def is_published(self):
+        return self.status == STATUS_PUBLISHED
+
+    @property
+    def stance_label(self):
+        return STANCES.get(self.stance or "", "")
+
+    def can_withdraw(self, user):
+        return (getattr(user, "is_authenticated", False) and user.id == self.author_id
+                and self.status in (STATUS_PUBLISHED, STATUS_PENDING))
+
+    def can_view(self, user):
+        """Published comments are public; authors and moderators see the others."""
+        if self.status == STATUS_PUBLISHED:
+            return True
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return user.id == self.author_id or user.is_moderator
+
+
+class Reaction(TimestampMixin, db.Model):
+    __tablename__ = "reactions"
+    __table_args__ = (UniqueConstraint("comment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)

@@ -1,0 +1,186 @@
+"""Comment operations: submit, reply, withdraw, react; and the public comment queries."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from consult.comments.models import (
+    REACTIONS,
+    STANCES,
+    STATUS_PUBLISHED,
+    STATUS_WITHDRAWN,
+    Comment,
+    Reaction,
+)
+from consult.comments.signals import comment_status_changed, comment_submitted
+from consult.core.db_setup import utcnow
+from consult.core.exceptions import NotAllowed, ServiceError
+from consult.core.markup import render_markdown
+from consult.core.outbox import enqueue
+from consult.core.text import normalize_text
+from consult.drafts.parser import clause_choices
+from consult.extensions import db
+
+
+def _clean_body(body, field="body"):
+    body = normalize_text(body)
+    limit = current_app.config["CONSULT_COMMENT_MAX_CHARS"]
+    if not body:
+        raise ServiceError(_("Nội dung góp ý không được để trống."), field=field)
+    if len(body) > limit:
+        raise ServiceError(_("Nội dung góp ý dài quá %(n)d ký tự.", n=limit), field=field)
+    return body
+
+
+def _check_open(consultation, now):
+    if not consultation.is_open(now):
+        raise ServiceError(_("Đợt lấy ý kiến này đã kết thúc hoặc chưa bắt đầu; "
+                             "góp ý của bạn chưa được gửi."))
+
+
+def _check_can_comment(user):
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Vui lòng đăng nhập để góp ý."))
+
+
+def set_status(comment, new_status):
+    """Change a comment's status, tell subscribers, and queue the search update."""
+    old_status = comment.status
+    if old_status == new_status:
+        return
+    comment.status = new_status
+    enqueue("search", "comment", comment.id)
+    comment_status_changed.send(comment, old_status=old_status)
+
+
+def _create(user, consultation, section, body, stance=None, parent=None,
+            proposed_wording=None, clause_ref=None):
+    comment = Comment(
+        consultation=consultation, section=section, parent=parent, author=user,
+        body=body, body_html=str(render_markdown(body)), stance=stance,
+        proposed_wording=proposed_wording, clause_ref=clause_ref,
+        author_kind=user.kind, status=STATUS_PUBLISHED,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    comment_submitted.send(comment)
+    enqueue("search", "comment", comment.id)
+    db.session.flush()
+    return comment
+
+
+def submit_comment(user, consultation, body, stance, section=None, proposed_wording=None,
+                   clause_ref=None, now=None):
+    """Comment on an article (``section``) or on the draft in general (no section)."""
+    _check_can_comment(user)
+    _check_open(consultation, now or utcnow())
+    body = _clean_body(body)
+    if stance not in STANCES:
+        raise ServiceError(_("Vui lòng chọn quan điểm của bạn."), field="stance")
+    if section is not None and section.version.consultation_id != consultation.id:
+        raise ServiceError(_("Điều khoản không thuộc dự thảo này."))
+    proposed_wording = normalize_text(proposed_wording) or None
+    if proposed_wording:
+        if section is None:
+            raise ServiceError(_("Chỉ đề xuất câu chữ khi góp ý cho một Điều cụ thể."),
+                               field="proposed_wording")
+        if len(proposed_wording) > current_app.config["CONSULT_WORDING_MAX_CHARS"]:
+            raise ServiceError(_("Đề xuất câu chữ quá dài."), field="proposed_wording")
+    clause_ref = (clause_ref or "").strip() or None
+    if clause_ref:
+        valid = {anchor for anchor, _label in clause_choices(section.body)} if section else set()
+        if clause_ref not in valid:
+            raise ServiceError(_("Khoản / điểm được chọn không có trong Điều này."),
+                               field="clause_ref")
+    return _create(user, consultation, section, body, stance, None, proposed_wording, clause_ref)
+
+
+def reply_to_comment(user, parent, body, now=None):
+    """Reply to a comment; replies are one level deep (a reply to a reply joins its thread)."""
+    _check_can_comment(user)
+    if parent.parent_id is not None:
+        parent = parent.parent
+    if parent.status != STATUS_PUBLISHED:
+        raise ServiceError(_("Không thể trả lời ý kiến này."))
+    _check_open(parent.consultation, now or utcnow())
+    body = _clean_body(body, field="reply_body")
+    return _create(user, parent.consultation, parent.section, body, parent=parent)
+
+
+def withdraw_comment(user, comment, now=None):
+    """The author withdraws their comment: it is kept, marked withdrawn, no longer shown."""
+    if not comment.can_withdraw(user):
+        raise NotAllowed(_("Bạn không thể rút ý kiến này."))
+    comment.withdrawn_at = now or utcnow()
+    set_status(comment, STATUS_WITHDRAWN)
+    db.session.flush()
+
+
+def react_to_comment(user, comment, kind):
+    """Support or oppose a published comment; the same choice again removes it."""
+    _check_can_comment(user)
+    if kind not in REACTIONS:
+        raise ServiceError(_("Lựa chọn không hợp lệ."))
+    if comment.status != STATUS_PUBLISHED:
+        raise ServiceError(_("Không thể bày tỏ với ý kiến này."))
+    if comment.author_id == user.id:
+        raise ServiceError(_("Bạn không thể bày tỏ với ý kiến của chính mình."))
+    existing = db.session.scalar(
+        select(Reaction).where(Reaction.comment_id == comment.id, Reaction.user_id == user.id))
+    if existing is None:
+        db.session.add(Reaction(comment_id=comment.id, user_id=user.id, kind=kind))
+    elif existing.kind == kind:
+        db.session.delete(existing)
+    else:
+        existing.kind = kind
+    db.session.flush()
+
+
+# ---- queries -----------------------------------------------------------------------------
+
+def published_counts_by_section(consultation_id):
+    """{section_id or None: number of published top-level comments}."""
+    rows = db.session.execute(
+        select(Comment.section_id, func.count(Comment.id))
+        .where(Comment.consultation_id == consultation_id, Comment.status == STATUS_PUBLISHED,
+               Comment.parent_id.is_(None))
+        .group_by(Comment.section_id))
+    return dict(rows.all())
+
+
+def comment_page(consultation, section, page, per_page, viewer=None):
+    """One page of top-level comments on ``section`` (None: general comments), oldest first.
+
+    Published comments for everyone, plus the viewer's own comments in any status so an
+    author sees that theirs is waiting or was hidden.
+    """
+    visible = Comment.status == STATUS_PUBLISHED
+    if getattr(viewer, "is_authenticated", False):
+        own = (Comment.author_id == viewer.id) & (Comment.status != STATUS_WITHDRAWN)
+        visible = visible | own
+    query = (select(Comment)
+             .where(Comment.consultation_id == consultation.id, Comment.parent_id.is_(None),
+                    Comment.section_id.is_(None) if section is None
+                    else Comment.section_id == section.id, visible)
+             .order_by(Comment.created_at, Comment.id))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def visible_replies(comment, viewer=None):
+    return [reply for reply in comment.replies
+            if reply.status == STATUS_PUBLISHED
+            or (getattr(viewer, "is_authenticated", False) and reply.author_id == viewer.id
+                and reply.status != STATUS_WITHDRAWN)]
+
+
+def reaction_counts(comment_ids):
+    """{comment_id: {"support": n, "oppose": m}} for the given comments."""
+    counts = {cid: dict.fromkeys(REACTIONS, 0) for cid in comment_ids}
+    if not comment_ids:
+        return counts
+    rows = db.session.execute(
+        select(Reaction.comment_id, Reaction.kind, func.count())
+        .where(Reaction.comment_id.in_(comment_ids)).group_by(Reaction.comment_id, Reaction.kind))
+    for comment_id, kind, n in rows:
+        counts[comment_id][kind] = n
+    return counts

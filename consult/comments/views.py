@@ -1,0 +1,227 @@
+"""Public reading pages (consultation, article) and comment actions."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from consult.comments import services
+from consult.comments.forms import ActionForm, CommentForm, ReplyForm
+from consult.comments.models import Comment
+from consult.core.exceptions import ServiceError
+from consult.core.forms import apply_service_error, choices
+from consult.core.permissions import login_required
+from consult.drafts.models import Section
+from consult.drafts.parser import clause_choices, split_clauses
+from consult.drafts.services import find_article, find_consultation, neighbour_articles
+from consult.extensions import db
+
+bp = Blueprint("comments", __name__)
+
+
+def _load_consultation(slug):
+    consultation = find_consultation(slug)
+    if consultation is None or not consultation.can_view(current_user):
+        abort(404)
+    return consultation
+
+
+def _load_article(consultation, anchor):
+    version = consultation.current_version
+    article = find_article(version, anchor) if version else None
+    if article is None:
+        abort(404)
+    return article
+
+
+def _comment_form(section=None):
+    form = CommentForm(prefix="comment")
+    options = [("", _("— Cả Điều —"))]
+    if section is not None:
+        options += clause_choices(section.body)
+    form.clause_ref.choices = choices(options)
+    if section is not None:
+        form.section_id.data = str(section.id)
+    return form
+
+
+def _comments_context(consultation, section):
+    page = request.args.get("trang", 1, type=int)
+    pagination = services.comment_page(consultation, section, max(page, 1),
+                                       current_app.config["CONSULT_COMMENTS_PER_PAGE"],
+                                       current_user)
+    replies = {c.id: services.visible_replies(c, current_user) for c in pagination.items}
+    ids = [c.id for c in pagination.items] + [r.id for rs in replies.values() for r in rs]
+    return {
+        "pagination": pagination,
+        "replies": replies,
+        "reactions": services.reaction_counts(ids),
+        "reply_form": ReplyForm(prefix="reply"),
+        "action_form": ActionForm(),
+    }
+
+
+def _render_consultation(consultation, form, status=200):
+    version = consultation.current_version
+    counts = services.published_counts_by_section(consultation.id)
+    return render_template(
+        "comments/consultation.html", consultation=consultation, version=version,
+        sections=version.sections if version else [], counts=counts, form=form,
+        total_comments=sum(counts.values()), can_manage=consultation.can_manage(current_user),
+        **_comments_context(consultation, None),
+    ), status
+
+
+def _render_article(consultation, article, form, status=200):
+    previous, following = neighbour_articles(consultation.current_version, article)
+    chain, parent = [], article.parent
+    while parent is not None:
+        chain.insert(0, parent)
+        parent = parent.parent
+    return render_template(
+        "comments/article.html", consultation=consultation, article=article,
+        clauses=split_clauses(article.body), previous=previous, following=following,
+        breadcrumbs=chain, form=form, **_comments_context(consultation, article),
+    ), status
+
+
+@bp.get("/c/<slug>")
+def consultation_page(slug):
+    """Anyone (drafts: staff of the agency): summary, dates, contents, general comments."""
+    consultation = _load_consultation(slug)
+    return _render_consultation(consultation, _comment_form())
+
+
+@bp.get("/c/<slug>/<anchor>")
+def article_page(slug, anchor):
+    """Anyone: one article with its khoản/điểm anchors and its comments."""
+    consultation = _load_consultation(slug)
+    article = _load_article(consultation, anchor)
+    return _render_article(consultation, article, _comment_form(article))
+
+
+@bp.post("/c/<slug>/y-kien")
+@login_required
+def submit(slug):
+    """Logged-in users, while the consultation is open: comment on an article or in general."""
+    consultation = _load_consultation(slug)
+    section = None
+    section_id = request.form.get("comment-section_id", "")
+    if section_id:
+        if not section_id.isdigit():
+            abort(400)
+        section = db.session.get(Section, int(section_id))
+        if section is None or section.version.consultation_id != consultation.id:
+            abort(400)
+    form = _comment_form(section)
+    if form.validate_on_submit():
+        try:
+            comment = services.submit_comment(
+                current_user, consultation, form.body.data, form.stance.data, section,
+                form.proposed_wording.data, form.clause_ref.data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            db.session.commit()
+            if comment.is_published:
+                flash(_("Cảm ơn bạn đã góp ý."), "success")
+            else:
+                flash(_("Góp ý của bạn đang chờ kiểm duyệt."), "info")
+            return redirect(_comment_url(comment))
+    if section is None:
+        return _render_consultation(consultation, form, 422)
+    return _render_article(consultation, section, form, 422)
+
+
+def _load_comment(comment_id):
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not comment.consultation.can_view(current_user):
+        abort(404)
+    return comment
+
+
+def _comment_url(comment):
+    """The page of the comment's thread, with the comment's anchor."""
+    top = comment.parent or comment
+    earlier = db.session.scalar(
+        select(func.count(Comment.id)).where(
+            Comment.consultation_id == top.consultation_id, Comment.parent_id.is_(None),
+            Comment.section_id.is_(None) if top.section_id is None
+            else Comment.section_id == top.section_id,
+            Comment.status == "published", Comment.id < top.id))
+    page = earlier // current_app.config["CONSULT_COMMENTS_PER_PAGE"] + 1
+    args = {"trang": page} if page > 1 else {}
+    slug = comment.consultation.slug
+    if top.section is None:
+        url = url_for("comments.consultation_page", slug=slug, **args)
+    else:
+        url = url_for("comments.article_page", slug=slug, anchor=top.section.anchor, **args)
+    return f"{url}#{comment.anchor}"
+
+
+@bp.get("/y-kien/<int:comment_id>")
+def permalink(comment_id):
+    """Anyone who may see the comment: redirect to it in its article."""
+    comment = _load_comment(comment_id)
+    if not comment.can_view(current_user):
+        abort(404)
+    return redirect(_comment_url(comment))
+
+
+@bp.post("/y-kien/<int:comment_id>/tra-loi")
+@login_required
+def reply(comment_id):
+    """Logged-in users, while open: reply to a published comment."""
+    parent = _load_comment(comment_id)
+    form = ReplyForm(prefix="reply")
+    if not form.validate_on_submit():
+        flash(_("Nội dung trả lời không được để trống."), "error")
+        return redirect(_comment_url(parent))
+    try:
+        created = services.reply_to_comment(current_user, parent, form.reply_body.data)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(_comment_url(parent))
+    db.session.commit()
+    flash(_("Đã gửi trả lời.") if created.is_published else
+          _("Trả lời của bạn đang chờ kiểm duyệt."), "success")
+    return redirect(_comment_url(created))
+
+
+@bp.post("/y-kien/<int:comment_id>/rut")
+@login_required
+def withdraw(comment_id):
+    """The comment's author: withdraw it (kept, marked withdrawn)."""
+    comment = _load_comment(comment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw_comment(current_user, comment)
+    except ServiceError as error:
+        abort(error.status_code, error.message)
+    db.session.commit()
+    flash(_("Đã rút ý kiến."), "info")
+    return redirect(_comment_url(comment.parent) if comment.parent else _section_url(comment))
+
+
+def _section_url(comment):
+    if comment.section is None:
+        return url_for("comments.consultation_page", slug=comment.consultation.slug)
+    return url_for("comments.article_page", slug=comment.consultation.slug,
+                   anchor=comment.section.anchor)
+
+
+@bp.post("/y-kien/<int:comment_id>/bay-to/<kind>")
+@login_required
+def react(comment_id, kind):
+    """Logged-in users other than the author: support or oppose a published comment."""
+    comment = _load_comment(comment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.react_to_comment(current_user, comment, kind)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+    return redirect(_comment_url(comment))

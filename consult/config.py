@@ -1,0 +1,100 @@
+"""Every configuration option with its default.
+
+Each option can be overridden by an environment variable of the same name prefixed
+with ``CONSULT_`` (``CONSULT_DATABASE_URL``, ``CONSULT_SECRET_KEY``, …) or by the
+``config`` mapping given to ``create_app`` (tests do that).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    # Where the database, search index, secret key and outgoing mail live.
+    "INSTANCE_PATH": str(Path(__file__).resolve().parent.parent / "instance"),
+    # SQLAlchemy URL; empty means SQLite in the instance path.
+    "DATABASE_URL": "",
+    # Session signing key; generated once into the instance path when empty.
+    "SECRET_KEY": "",
+    # Whoosh index folder; empty means <instance>/search.
+    "SEARCH_INDEX": "",
+    # Redis for rate limits and caches; empty means in-process memory.
+    "REDIS_URL": "",
+    # Largest accepted upload (bytes).
+    "MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
+    # Longest accepted comment body (characters).
+    "COMMENT_MAX_CHARS": 5000,
+    # Longest accepted proposed wording (characters).
+    "WORDING_MAX_CHARS": 5000,
+    # Comments shown per page on an article.
+    "COMMENTS_PER_PAGE": 20,
+    # Time zone the site shows times in (stored in UTC).
+    "DISPLAY_TIMEZONE": "Asia/Ho_Chi_Minh",
+    # Default UI language.
+    "DEFAULT_LOCALE": "vi",
+    # werkzeug password hashing method (tests use a fast one).
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # Send session cookies over HTTPS only (set true behind TLS).
+    "SECURE_COOKIES": False,
+}
+
+_INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE"}
+_BOOL_OPTIONS = {"SECURE_COOKIES"}
+
+
+def _coerce(name, value):
+    if name in _INT_OPTIONS:
+        return int(value)
+    if name in _BOOL_OPTIONS and isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value
+
+
+def load_settings(overrides=None):
+    """Return the CONSULT_* settings: defaults < environment < ``overrides``."""
+    settings = dict(DEFAULTS)
+    for name in DEFAULTS:
+        env_value = os.environ.get(f"CONSULT_{name}")
+        if env_value is not None:
+            settings[name] = _coerce(name, env_value)
+    for name, value in (overrides or {}).items():
+        if name in DEFAULTS:
+            settings[name] = _coerce(name, value)
+    return settings
+
+
+def read_or_create_secret(instance_path):
+    """Read the secret key from the instance folder, creating it on first run."""
+    key_file = Path(instance_path) / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def flask_config(settings):
+    """Translate CONSULT_* settings into the Flask and extension config keys."""
+    instance = Path(settings["INSTANCE_PATH"])
+    instance.mkdir(parents=True, exist_ok=True)
+    database_url = settings["DATABASE_URL"] or f"sqlite:///{instance / 'consult.db'}"
+    search_index = settings["SEARCH_INDEX"] or str(instance / "search")
+    engine_options = {"pool_pre_ping": True}
+    if database_url.startswith("sqlite"):
+        engine_options = {"connect_args": {"timeout": 30}}
+    return {
+        "SECRET_KEY": settings["SECRET_KEY"] or read_or_create_secret(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "SEARCH_INDEX": search_index,
+        "MAX_CONTENT_LENGTH": settings["MAX_UPLOAD_BYTES"],
+        "BABEL_DEFAULT_LOCALE": settings["DEFAULT_LOCALE"],
+        "BABEL_DEFAULT_TIMEZONE": settings["DISPLAY_TIMEZONE"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings["SECURE_COOKIES"],
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": settings["SECURE_COOKIES"],
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

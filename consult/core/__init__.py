@@ -1,0 +1,1 @@
+"""Shared building blocks: database helpers, text, Markdown, permissions, errors."""

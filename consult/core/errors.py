@@ -1,0 +1,64 @@
+"""Error pages in Vietnamese, JSON errors for API and JSON clients."""
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "Yêu cầu không hợp lệ.",
+    403: "Bạn không có quyền truy cập trang này.",
+    404: "Không tìm thấy trang bạn yêu cầu.",
+    405: "Phương thức không được hỗ trợ.",
+    413: "Tệp tải lên quá lớn.",
+    429: "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.",
+    500: "Đã có lỗi xảy ra. Chúng tôi đã ghi nhận và sẽ khắc phục.",
+}
+
+
+def wants_json():
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def error_response(code, message=None):
+    """Render an error as a page or as JSON ``{"error": {...}}`` with status ``code``."""
+    message = message or _(MESSAGES.get(code, MESSAGES[500]))
+    if wants_json():
+        return jsonify(error={"status": code, "message": message}), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def _handle_http(exc):
+    description = None
+    if exc.code == 400 and exc.description and not exc.description.startswith("The browser"):
+        description = exc.description
+    return error_response(exc.code or 500, description)
+
+
+def _handle_csrf(_exc):
+    return error_response(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                                 "Vui lòng tải lại trang và thử lại."))
+
+
+def _handle_unexpected(exc):
+    from consult.extensions import db
+
+    db.session.rollback()
+    if isinstance(exc, HTTPException):
+        return _handle_http(exc)
+    import logging
+
+    logging.getLogger("consult").exception("Unhandled error")
+    return error_response(500)
+
+
+def init_app(app):
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    if not app.testing:
+        app.register_error_handler(Exception, _handle_unexpected)

@@ -1,0 +1,49 @@
+"""Template filters and globals: local times, time left, Markdown."""
+
+from datetime import UTC
+
+from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import gettext as _
+
+from consult.core.db_setup import utcnow
+from consult.core.i18n import LANGUAGES
+from consult.core.markup import render_markdown
+
+
+def local_datetime(value, fmt="dd/MM/yyyy HH:mm"):
+    """Format a stored UTC datetime in the display time zone, e.g. 22/11/2026 09:30."""
+    if value is None:
+        return ""
+    return format_datetime(value.replace(tzinfo=UTC), fmt)
+
+
+def iso_datetime(value):
+    return value.replace(tzinfo=UTC).isoformat() if value else ""
+
+
+def time_left(closes_at, now=None):
+    """Human "time left" until ``closes_at``: "còn 3 ngày", "còn 5 giờ", "đã kết thúc"."""
+    now = now or utcnow()
+    seconds = (closes_at - now).total_seconds()
+    if seconds <= 0:
+        return _("đã kết thúc")
+    days = int(seconds // 86400)
+    if days >= 1:
+        return ngettext("còn %(num)d ngày", "còn %(num)d ngày", days)
+    hours = int(seconds // 3600)
+    if hours >= 1:
+        return ngettext("còn %(num)d giờ", "còn %(num)d giờ", hours)
+    minutes = max(1, int(seconds // 60))
+    return ngettext("còn %(num)d phút", "còn %(num)d phút", minutes)
+
+
+def init_app(app):
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["iso_datetime"] = iso_datetime
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["time_left"] = time_left
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,1 @@
+"""Drafts: agencies, consultations, versions, sections; parser, import, lifecycle."""
