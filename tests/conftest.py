@@ -13,6 +13,9 @@ from consult.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
 
+ROLES = ["anonymous", "citizen", "business", "staff_own", "staff_other", "moderator", "admin"]
+LOGIN = "login"  # expected outcome: redirected to the login page
+
 
 def make_app(tmp_path, **overrides):
     config = {
@@ -48,3 +51,51 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app):
+    """One user of every role, an open and a draft consultation of agency A, one comment."""
+    from tests.factories import (
+        article,
+        make_agency,
+        make_comment,
+        make_consultation,
+        make_user,
+    )
+
+    agency = make_agency("Cơ quan A")
+    other = make_agency("Cơ quan B")
+    users = {
+        "citizen": make_user(),
+        "business": make_user(kind="business"),
+        "staff_own": make_user(role="agency", agency=agency),
+        "staff_other": make_user(role="agency", agency=other),
+        "moderator": make_user(role="moderator"),
+        "admin": make_user(role="admin"),
+    }
+    open_c = make_consultation(agency)
+    draft_c = make_consultation(agency, phase="draft")
+    comment = make_comment(open_c, section=article(open_c, 1))
+    db.session.commit()
+    return {"users": users, "open": open_c.slug, "draft": draft_c.slug, "comment": comment.id}
+
+
+def check_access(client, world, role, method, template, expected, data=None):
+    """Request ``template`` (formatted with the world's slugs/ids) as ``role``.
+
+    ``expected`` maps a role to a status code or LOGIN; "*" is the default.
+    """
+    from tests.factories import login
+
+    if role != "anonymous":
+        login(client, world["users"][role])
+    url = template.format(**{k: v for k, v in world.items() if k != "users"})
+    response = client.open(url, method=method, data=data or {})
+    want = expected.get(role, expected["*"])
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert "/dang-nhap" in response.headers["Location"]
+    else:
+        assert response.status_code == want, response.get_data(as_text=True)[:500]
+    return response

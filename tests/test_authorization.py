@@ -3,10 +3,8 @@
 import pytest
 
 from consult.extensions import db
-from tests.factories import article, login, make_agency, make_comment, make_consultation, make_user
-
-ROLES = ["anonymous", "citizen", "business", "staff_own", "staff_other", "moderator", "admin"]
-LOGIN = "login"  # redirected to the login page
+from tests.conftest import LOGIN, ROLES, check_access
+from tests.factories import login
 
 # (method, url template, {role: expected status}); "*" is the default for unlisted roles.
 ROUTES = [
@@ -41,40 +39,11 @@ FORM_DATA = {
 }
 
 
-@pytest.fixture
-def world(app):
-    agency = make_agency("Cơ quan A")
-    other = make_agency("Cơ quan B")
-    users = {
-        "citizen": make_user(),
-        "business": make_user(kind="business"),
-        "staff_own": make_user(role="agency", agency=agency),
-        "staff_other": make_user(role="agency", agency=other),
-        "moderator": make_user(role="moderator"),
-        "admin": make_user(role="admin"),
-    }
-    open_c = make_consultation(agency)
-    draft_c = make_consultation(agency, phase="draft")
-    comment = make_comment(open_c, section=article(open_c, 1))
-    db.session.commit()
-    return {"users": users, "open": open_c.slug, "draft": draft_c.slug, "comment": comment.id}
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("method,template,expected", ROUTES,
                          ids=[f"{m} {t}" for m, t, _ in ROUTES])
 def test_route_access(client, world, role, method, template, expected):
-    if role != "anonymous":
-        login(client, world["users"][role])
-    url = template.format(**{k: v for k, v in world.items() if k != "users"})
-    data = FORM_DATA.get(template, {})
-    response = client.open(url, method=method, data=data)
-    want = expected.get(role, expected["*"])
-    if want == LOGIN:
-        assert response.status_code == 302
-        assert "/dang-nhap" in response.headers["Location"]
-    else:
-        assert response.status_code == want, response.get_data(as_text=True)[:500]
+    check_access(client, world, role, method, template, expected, FORM_DATA.get(template))
 
 
 def test_author_can_withdraw_own_comment(client, world):

@@ -12,3 +12,5 @@ _signals = Namespace()
 comment_submitted = _signals.signal("comment-submitted")
 #: sent with ``comment`` and ``old_status`` whenever a comment's status changes
 comment_status_changed = _signals.signal("comment-status-changed")
+#: sent with ``comment`` and ``answer`` when the agency answers a comment (dossier)
+comment_answered = _signals.signal("comment-answered")

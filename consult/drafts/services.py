@@ -20,6 +20,7 @@ from consult.drafts.models import (
     Section,
 )
 from consult.drafts.parser import DraftParseError, parse_draft
+from consult.drafts.signals import consultation_closed, consultation_published
 from consult.extensions import db
 
 MAX_TITLE = 300
@@ -148,6 +149,7 @@ def publish_consultation(consultation, now=None):
     consultation.published_at = now
     db.session.flush()
     _reindex_sections(consultation)
+    consultation_published.send(consultation)
 
 
 def open_consultation(consultation, now=None):
@@ -173,6 +175,7 @@ def close_consultation(consultation, now=None):
     if consultation.opens_at > now:
         consultation.opens_at = now
     db.session.flush()
+    consultation_closed.send(consultation)
 
 
 def _reindex_sections(consultation):
