@@ -1,5 +1,7 @@
 """Consultation lifecycle and draft text: create, edit, publish, open, close, import."""
 
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,6 +26,7 @@ from consult.drafts.signals import consultation_closed, consultation_published
 from consult.extensions import db
 
 MAX_TITLE = 300
+CLOSING_SOON_DAYS = 7
 
 
 def get_or_create_agency(name):
@@ -184,7 +187,8 @@ def _reindex_sections(consultation):
 
 
 def home_listing(now=None, limit=12):
-    """Open consultations (closing soonest first), upcoming ones and recently closed ones."""
+    """Open consultations (closing soonest first), those closing within a week, upcoming
+    ones and recently closed ones."""
     now = now or utcnow()
     public = select(Consultation).where(Consultation.status != STATUS_DRAFT)
     is_running = (Consultation.status == STATUS_OPEN) & (Consultation.opens_at <= now) & (
@@ -197,7 +201,10 @@ def home_listing(now=None, limit=12):
     finished = db.session.scalars(
         public.where(~is_running, Consultation.closes_at <= now)
         .order_by(Consultation.closes_at.desc()).limit(limit)).all()
-    return {"open": open_now, "upcoming": upcoming, "closed": finished}
+    soon = now + timedelta(days=CLOSING_SOON_DAYS)
+    closing_soon = [c for c in open_now if c.closes_at <= soon]
+    return {"open": open_now, "closing_soon": closing_soon, "upcoming": upcoming,
+            "closed": finished}
 
 
 def agency_consultations(agency_id):

@@ -134,6 +134,9 @@ def test_home_listing_groups_by_phase(app):
     draft = make_consultation(phase="draft")
     listing = services.home_listing()
     assert listing["open"] == [open_one]
+    assert listing["closing_soon"] == []
+    open_one.closes_at = utcnow() + timedelta(days=3)
+    assert services.home_listing()["closing_soon"] == [open_one]
     assert listing["upcoming"] == [scheduled]
     assert listing["closed"] == [closed]
     assert draft not in listing["open"] + listing["upcoming"] + listing["closed"]
