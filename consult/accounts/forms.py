@@ -11,10 +11,10 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import EqualTo, Optional
 
 from consult.accounts.models import PROVINCES
-from consult.core.forms import choices
+from consult.core.forms import choices, email, length, required
 
 KIND_CHOICES = choices([("citizen", _l("Công dân")), ("business", _l("Doanh nghiệp / tổ chức"))])
 MISMATCH = _l("Mật khẩu nhập lại không khớp.")
@@ -22,44 +22,44 @@ PROVINCE_CHOICES = choices([("", _l("— Không chọn —"))] + [(p, p) for p i
 
 
 class RegisterForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[required(), email(), length(max=254)])
     display_name = StringField(_l("Họ và tên (tên hiển thị)"),
-                               validators=[DataRequired(), Length(max=120)])
+                               validators=[required(), length(max=120)])
     password = PasswordField(_l("Mật khẩu (ít nhất 8 ký tự)"),
-                             validators=[DataRequired(), Length(min=8, max=200)])
+                             validators=[required(), length(min=8, max=200)])
     confirm = PasswordField(_l("Nhập lại mật khẩu"),
-                            validators=[DataRequired(), EqualTo("password", MISMATCH)])
+                            validators=[required(), EqualTo("password", MISMATCH)])
     kind = RadioField(_l("Bạn góp ý với tư cách"), choices=KIND_CHOICES, default="citizen",
-                      validators=[DataRequired()])
+                      validators=[required()])
     organisation_name = StringField(_l("Tên doanh nghiệp / tổ chức"),
-                                    validators=[Optional(), Length(max=200)])
-    tax_code = StringField(_l("Mã số thuế"), validators=[Optional(), Length(max=20)],
+                                    validators=[Optional(), length(max=200)])
+    tax_code = StringField(_l("Mã số thuế"), validators=[Optional(), length(max=20)],
                            description=_l("10 chữ số, hoặc 10-3 chữ số với chi nhánh"))
     province = SelectField(_l("Tỉnh / thành phố"), choices=PROVINCE_CHOICES,
                            validators=[Optional()])
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[required(), length(max=254)])
+    password = PasswordField(_l("Mật khẩu"), validators=[required(), length(max=200)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
     next = HiddenField()
 
 
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Họ và tên (tên hiển thị)"),
-                               validators=[DataRequired(), Length(max=120)])
+                               validators=[required(), length(max=120)])
     organisation_name = StringField(_l("Tên doanh nghiệp / tổ chức"),
-                                    validators=[Optional(), Length(max=200)])
+                                    validators=[Optional(), length(max=200)])
     province = SelectField(_l("Tỉnh / thành phố"), choices=PROVINCE_CHOICES,
                            validators=[Optional()])
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Mật khẩu hiện tại"),
-                                     validators=[DataRequired(), Length(max=200)])
+                                     validators=[required(), length(max=200)])
     new_password = PasswordField(_l("Mật khẩu mới (ít nhất 8 ký tự)"),
-                                 validators=[DataRequired(), Length(min=8, max=200)])
+                                 validators=[required(), length(min=8, max=200)])
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"),
-                            validators=[DataRequired(),
+                            validators=[required(),
                                         EqualTo("new_password", MISMATCH)])

@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Optional
 
-from consult.core.forms import choices
+from consult.core.forms import choices, length, required
 
 STANCE_CHOICES = choices([
     ("agree", _l("Đồng ý")),
@@ -19,21 +19,21 @@ _TRANSPORT_LIMIT = 50_000
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Nội dung góp ý"), validators=[DataRequired(_l(
-        "Nội dung góp ý không được để trống.")), Length(max=_TRANSPORT_LIMIT)],
+    body = TextAreaField(_l("Nội dung góp ý"), validators=[required(_l(
+        "Nội dung góp ý không được để trống.")), length(max=_TRANSPORT_LIMIT)],
         description=_l("Có thể dùng Markdown: **đậm**, *nghiêng*, danh sách, trích dẫn."))
     stance = RadioField(_l("Quan điểm của bạn"), choices=STANCE_CHOICES,
-                        validators=[DataRequired(_l("Vui lòng chọn quan điểm của bạn."))])
+                        validators=[required(_l("Vui lòng chọn quan điểm của bạn."))])
     clause_ref = SelectField(_l("Góp ý cho khoản / điểm"), choices=[], validate_choice=False,
                              validators=[Optional()])
     proposed_wording = TextAreaField(_l("Đề xuất câu chữ thay thế (không bắt buộc)"),
-                                     validators=[Optional(), Length(max=_TRANSPORT_LIMIT)])
+                                     validators=[Optional(), length(max=_TRANSPORT_LIMIT)])
     section_id = HiddenField()
 
 
 class ReplyForm(FlaskForm):
-    reply_body = TextAreaField(_l("Trả lời"), validators=[DataRequired(_l(
-        "Nội dung trả lời không được để trống.")), Length(max=_TRANSPORT_LIMIT)])
+    reply_body = TextAreaField(_l("Trả lời"), validators=[required(_l(
+        "Nội dung trả lời không được để trống.")), length(max=_TRANSPORT_LIMIT)])
 
 
 class ActionForm(FlaskForm):

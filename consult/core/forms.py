@@ -1,5 +1,9 @@
 """Helpers shared by views that handle forms."""
 
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
+from wtforms.validators import DataRequired, Email, Length
+
 from consult.core.exceptions import ServiceError
 
 
@@ -17,6 +21,23 @@ def apply_service_error(form, error: ServiceError):
 
 def choices(pairs):
     """WTForms 3.3+ select/radio options from ``(value, label)`` pairs."""
-    from wtforms import SelectChoice
-
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+# WTForms ships no Vietnamese messages: every validator used in forms comes from here.
+
+def required(message=None):
+    """DataRequired with a Vietnamese message."""
+    return DataRequired(message or _l("Vui lòng điền mục này."))
+
+
+def length(min=-1, max=-1):
+    """Length with a Vietnamese message."""
+    if min > 0:
+        return Length(min=min, max=max, message=_l("Cần từ %(min)d đến %(max)d ký tự."))
+    return Length(max=max, message=_l("Tối đa %(max)d ký tự."))
+
+
+def email():
+    """E-mail address check with a Vietnamese message."""
+    return Email(message=_l("Địa chỉ e-mail không hợp lệ."))

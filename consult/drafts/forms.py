@@ -4,23 +4,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Optional
 
-from consult.core.forms import choices
+from consult.core.forms import choices, length, required
 from consult.drafts.models import DOCUMENT_TYPES
 
 
 class ConsultationForm(FlaskForm):
-    title = StringField(_l("Tên dự thảo"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Tên dự thảo"), validators=[required(), length(max=300)])
     doc_type = SelectField(_l("Loại văn bản"), choices=choices((t, t) for t in DOCUMENT_TYPES))
     agency_id = SelectField(_l("Cơ quan chủ trì soạn thảo"), coerce=int, choices=[])
-    summary = TextAreaField(_l("Tóm tắt (Markdown)"), validators=[Optional(), Length(max=20000)])
+    summary = TextAreaField(_l("Tóm tắt (Markdown)"), validators=[Optional(), length(max=20000)])
     opens_at = DateTimeLocalField(_l("Bắt đầu lấy ý kiến"), format="%Y-%m-%dT%H:%M",
-                                  validators=[DataRequired(_l("Vui lòng nhập thời điểm bắt đầu."))])
+                                  validators=[required(_l("Vui lòng nhập thời điểm bắt đầu."))])
     closes_at = DateTimeLocalField(_l("Kết thúc lấy ý kiến"), format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(_l(
+                                   validators=[required(_l(
                                        "Vui lòng nhập thời điểm kết thúc."))])
-    text = TextAreaField(_l("Toàn văn dự thảo"), validators=[Optional(), Length(max=2_000_000)],
+    text = TextAreaField(_l("Toàn văn dự thảo"), validators=[Optional(), length(max=2_000_000)],
                          description=_l("Dán toàn văn, hoặc tải lên tệp .txt / .md bên dưới."))
     upload = FileField(_l("Tệp dự thảo (.txt, .md)"),
                        validators=[FileAllowed(["txt", "md"], _l("Chỉ nhận tệp .txt hoặc .md."))])

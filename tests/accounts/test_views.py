@@ -99,3 +99,15 @@ def test_profile_update_and_password_change(client):
                                           "password-confirm": "mat-khau-moi-1"})
     assert ok.status_code == 302
     assert db.session.get(User, user.id).check_password("mat-khau-moi-1")
+
+
+def test_validation_messages_are_vietnamese(client):
+    response = client.post("/dang-ky", data={"email": "khong-phai-email", "display_name": "",
+                                             "password": "123", "confirm": "123",
+                                             "kind": "citizen"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Địa chỉ e-mail không hợp lệ." in page
+    assert "Vui lòng điền mục này." in page
+    assert "Cần từ 8 đến 200 ký tự." in page
+    assert "This field" not in page and "Invalid" not in page
