@@ -45,6 +45,7 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from consult import cli
     from consult.accounts.views import bp as accounts_bp
+    from consult.comments import privacy as comments_privacy
     from consult.comments.views import bp as comments_bp
     from consult.core import errors, security, templating
     from consult.drafts.views import bp as drafts_bp
@@ -55,6 +56,7 @@ def _register_blueprints(app):
     app.register_blueprint(accounts_bp)
     app.register_blueprint(drafts_bp)
     app.register_blueprint(comments_bp)
+    comments_privacy.init_app(app)
     cli.init_app(app)
 
 

@@ -107,5 +107,40 @@ def seed_demo(if_empty, comments):
     click.echo(summary)
 
 
+@bp.cli.command("backup")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def backup(out_path):
+    """Write a consistent backup of the database (safe while the site runs)."""
+    from flask import current_app
+
+    from consult.core.backup import backup_database
+
+    try:
+        backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], out_path)
+    except ServiceError as error:
+        _fail(error.message)
+    click.echo(f"Backup written to {out_path} ({out_path.stat().st_size} bytes).")
+
+
+@bp.cli.command("restore")
+@click.argument("backup_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation")
+def restore(backup_path, yes):
+    """Replace the database with a backup (stop the site first; rebuild the search index)."""
+    from flask import current_app
+
+    from consult.core.backup import restore_database
+
+    if not yes:
+        click.confirm("This replaces every row of the current database. Continue?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], backup_path)
+    except ServiceError as error:
+        _fail(error.message)
+    click.echo(f"Database restored from {backup_path}.")
+
+
 def init_app(app):
     app.register_blueprint(bp)

@@ -63,3 +63,9 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"),
                             validators=[required(),
                                         EqualTo("new_password", MISMATCH)])
+
+
+class CloseAccountForm(FlaskForm):
+    password = PasswordField(_l("Mật khẩu hiện tại"), validators=[required(), length(max=200)])
+    understood = BooleanField(_l("Tôi hiểu rằng việc xoá tài khoản không thể hoàn tác."),
+                              validators=[required(_l("Vui lòng xác nhận."))])

@@ -1,8 +1,10 @@
 """User accounts and roles."""
 
+from datetime import datetime
+
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -47,6 +49,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), nullable=False, default=ROLE_USER, index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     is_blocked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     agency = relationship("Agency", back_populates="staff")
 
@@ -83,6 +86,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def public_name(self):
         """Name shown next to comments: the organisation for businesses."""
+        if self.deleted_at is not None:
+            return self.display_name
         if self.is_business and self.organisation_name:
             return f"{self.organisation_name} ({self.display_name})"
         return self.display_name

@@ -1,11 +1,19 @@
 """Register, log in, log out, profile."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from consult.accounts import services
-from consult.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm
+from consult.accounts import privacy, services
+from consult.accounts.forms import (
+    ChangePasswordForm,
+    CloseAccountForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+)
 from consult.accounts.models import User
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error
@@ -115,3 +123,33 @@ def profile():
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/profile.html", profile_form=profile_form,
                            password_form=password_form), status
+
+
+@bp.get("/tai-khoan/du-lieu")
+@login_required
+def download_data():
+    """Logged-in users: download everything stored about them, as JSON."""
+    data = privacy.export_personal_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename=du-lieu-ca-nhan-{current_user.id}.json",
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/tai-khoan/xoa", methods=["GET", "POST"])
+@login_required
+def close_account():
+    """Logged-in users: erase their personal data; their comments stay, anonymised."""
+    form = CloseAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.close_account(current_user, form.password.data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Tài khoản của bạn đã được xoá. Cảm ơn bạn đã tham gia góp ý."), "info")
+            return redirect(url_for("drafts.home"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/close.html", form=form), status
