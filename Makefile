@@ -27,6 +27,14 @@ run: install
 	$(FLASK) consult seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+## make serve: the site under gunicorn with several workers (WORKERS=4 PORT=8000)
+WORKERS ?= 4
+PORT ?= 8000
+serve: install
+	$(BIN)/pip install -q -e '.[serve]'
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
+
 ## make test: install dev dependencies and run the test suite
 test: install-dev
 	$(BIN)/python -m pytest
