@@ -43,6 +43,16 @@ def _run(command, env_password=None):
         raise ServiceError(f"{tool} failed: {result.stderr.strip()[:500]}")
 
 
+def _sqlite_copy(source, target):
+    """Copy every page of one SQLite connection into another (online backup API)."""
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def backup_database(database_url, out_path):
     """Write a consistent copy of the database to ``out_path``."""
     url = make_url(database_url)
@@ -51,14 +61,7 @@ def backup_database(database_url, out_path):
         raise ServiceError(f"{out_path} already exists; choose a new file.")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(_sqlite_path(url))
-        target = sqlite3.connect(out_path)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(sqlite3.connect(_sqlite_path(url)), sqlite3.connect(out_path))
     elif url.get_backend_name() == "postgresql":
         args, database = _pg_args(url)
         _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(out_path), *args,
@@ -81,13 +84,7 @@ def restore_database(database_url, backup_path):
         except sqlite3.DatabaseError as error:
             source.close()
             raise ServiceError(f"{backup_path} is not a SQLite backup: {error}") from error
-        target = sqlite3.connect(_sqlite_path(url))
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(source, sqlite3.connect(_sqlite_path(url)))
     elif url.get_backend_name() == "postgresql":
         args, database = _pg_args(url)
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
