@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev lint bench serve clean
+.PHONY: run test install install-dev lint bench serve clean e2e
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ serve: install
 ## make test: install dev dependencies and run the test suite
 test: install-dev
 	$(BIN)/python -m pytest
+
+## make e2e: browser journeys and accessibility checks in Debian's Chromium (needs apt's chromium)
+e2e: install-dev
+	$(BIN)/pip install -q -e '.[dev,e2e]'
+	$(BIN)/python -m pytest tests/e2e
 
 lint: install-dev
 	$(BIN)/ruff check .
