@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev lint bench serve clean e2e
+.PHONY: run test install install-dev lint bench serve clean e2e translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# The .po catalogues are compiled to .mo when the app starts (consult/core/i18n.py).
+TRANSLATIONS := consult/translations
+
+## make translations: extract the messages and update the catalogues (then translate the .po)
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 ## make run: install, migrate, load demo data if empty, serve on http://127.0.0.1:5000
 run: install

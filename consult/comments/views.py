@@ -1,6 +1,16 @@
 """Public reading pages (consultation, article) and comment actions."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -10,6 +20,7 @@ from consult.comments.forms import ActionForm, CommentForm, ReplyForm
 from consult.comments.models import Comment
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
+from consult.core.markup import render_markdown
 from consult.core.permissions import login_required
 from consult.drafts.models import Section
 from consult.drafts.parser import clause_choices, split_clauses
@@ -40,6 +51,8 @@ def _comment_form(section=None):
     if section is not None:
         options += clause_choices(section.body)
     form.clause_ref.choices = choices(options)
+    form.body.render_kw = {"data-preview-url": url_for("comments.preview"),
+                           "data-preview-label": _("Xem trước")}
     if section is not None:
         form.section_id.data = str(section.id)
     return form
@@ -81,7 +94,9 @@ def _render_article(consultation, article, form, status=200):
     return render_template(
         "comments/article.html", consultation=consultation, article=article,
         clauses=split_clauses(article.body), previous=previous, following=following,
-        breadcrumbs=chain, form=form, **_comments_context(consultation, article),
+        breadcrumbs=chain, form=form, sections=consultation.current_version.sections,
+        counts=services.published_counts_by_section(consultation.id),
+        **_comments_context(consultation, article),
     ), status
 
 
@@ -225,3 +240,13 @@ def react(comment_id, kind):
     else:
         db.session.commit()
     return redirect(_comment_url(comment))
+
+
+@bp.post("/xem-truoc")
+@login_required
+def preview():
+    """Logged-in users: the composer's Markdown preview, sanitised like a published comment."""
+    text = request.form.get("text", "")
+    if len(text) > current_app.config["CONSULT_COMMENT_MAX_CHARS"] * 2:
+        abort(413)
+    return jsonify(html=str(render_markdown(text)))

@@ -1,5 +1,9 @@
 """Languages: Vietnamese first, English available (Flask-Babel)."""
 
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Blueprint, has_request_context, redirect, request, session, url_for
 
 from consult.core.security import is_safe_next
@@ -29,6 +33,21 @@ def switch_language(code):
     return redirect(target if is_safe_next(target) else url_for("drafts.home"))
 
 
+def compile_catalogues(translations_dir):
+    """Compile each ``messages.po`` whose ``.mo`` is missing or older (build output, not in git)."""
+    for po_path in Path(translations_dir).glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file)
+        temporary = mo_path.with_suffix(".mo.tmp")
+        with temporary.open("wb") as mo_file:
+            write_mo(mo_file, catalogue)
+        temporary.replace(mo_path)
+
+
 def init_app(app):
+    compile_catalogues(Path(app.root_path) / "translations")
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)

@@ -11,4 +11,36 @@ document.addEventListener("DOMContentLoaded", function () {
     radios.forEach(function (r) { r.addEventListener("change", update); });
     update();
   }
+
+  // The draft's contents: open beside the text on wide screens, collapsed on phones.
+  document.querySelectorAll("details[data-open-on-wide]").forEach(function (panel) {
+    if (window.matchMedia("(min-width: 64rem)").matches) { panel.open = true; }
+  });
+
+  // Comment composer: a "Xem trước" (preview) button rendering Markdown on the server,
+  // sanitised exactly as the published comment will be.
+  document.querySelectorAll("textarea[data-preview-url]").forEach(function (area) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "link-button";
+    button.textContent = area.dataset.previewLabel || "Xem trước";
+    var output = document.createElement("div");
+    output.className = "preview";
+    output.hidden = true;
+    output.setAttribute("aria-live", "polite");
+    area.insertAdjacentElement("afterend", output);
+    area.insertAdjacentElement("afterend", button);
+    button.addEventListener("click", function () {
+      var token = area.form.querySelector("input[name$='csrf_token']");
+      var body = new FormData();
+      body.append("text", area.value);
+      fetch(area.dataset.previewUrl, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": token ? token.value : "", "Accept": "application/json" }
+      }).then(function (r) { return r.json(); }).then(function (data) {
+        output.innerHTML = data.html || "";
+        output.hidden = false;
+      });
+    });
+  });
 });

@@ -193,3 +193,22 @@ def test_forms_are_protected_by_csrf(tmp_path):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def test_markdown_preview_is_sanitised_and_needs_login(client):
+    assert client.post("/xem-truoc", data={"text": "**a**"}).status_code == 403
+    user = make_user()
+    db.session.commit()
+    login(client, user)
+    response = client.post("/xem-truoc", data={"text": "**đậm** <script>x()</script>"},
+                           headers={"Accept": "application/json"})
+    assert response.get_json()["html"].startswith("<p><strong>đậm</strong>")
+    assert "<script" not in response.get_json()["html"]
+    assert client.post("/xem-truoc", data={"text": "x" * 20000}).status_code == 413
+
+
+def test_article_page_lists_the_drafts_contents(client):
+    consultation = make_consultation()
+    db.session.commit()
+    page = client.get(f"/c/{consultation.slug}/dieu-2").get_data(as_text=True)
+    assert 'aria-current="page"' in page and "Chương II" in page
