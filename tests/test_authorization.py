@@ -31,6 +31,10 @@ ROUTES = [
     ("POST", "/y-kien/{comment}/bay-to/support", {"anonymous": 403, "*": 302}),
     ("POST", "/y-kien/{comment}/rut", {"anonymous": 403, "*": 403}),
     ("GET", "/y-kien/{comment}", {"*": 302}),
+    ("POST", "/xem-truoc", {"anonymous": 403, "*": 200}),
+    ("POST", "/lang/en", {"*": 302}),
+    ("GET", "/tai-khoan/du-lieu", {"anonymous": LOGIN, "*": 200}),
+    ("GET", "/tai-khoan/xoa", {"anonymous": LOGIN, "*": 200}),
 ]
 
 FORM_DATA = {
