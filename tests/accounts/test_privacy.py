@@ -63,14 +63,3 @@ def test_download_and_close_through_the_site(client):
     assert "Ý kiến của tôi" in page and DELETED_NAME in page
     assert client.get("/tai-khoan").status_code == 302
     assert login(client, db.session.get(User, user.id)).status_code == 422
-
-
-@pytest.mark.parametrize("role,expected", [("anonymous", "login"), ("citizen", 200),
-                                           ("business", 200), ("staff_own", 200),
-                                           ("staff_other", 200), ("moderator", 200),
-                                           ("admin", 200)])
-def test_privacy_routes_need_login(client, world, role, expected):
-    from tests.conftest import check_access
-
-    for url in ["/tai-khoan/du-lieu", "/tai-khoan/xoa"]:
-        check_access(client, world, role, "GET", url, {"*": expected})
