@@ -30,11 +30,12 @@ def create_app(config=None):
 
 def _init_extensions(app):
     from consult.core import db_setup, i18n
-    from consult.extensions import csrf, db, login_manager, migrate
+    from consult.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_project_root() / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
@@ -49,6 +50,7 @@ def _register_blueprints(app):
     from consult.comments.views import bp as comments_bp
     from consult.core import errors, security, templating
     from consult.drafts.views import bp as drafts_bp
+    from consult.moderation import views as moderation_views
 
     errors.init_app(app)
     security.init_app(app)
@@ -57,6 +59,7 @@ def _register_blueprints(app):
     app.register_blueprint(drafts_bp)
     app.register_blueprint(comments_bp)
     comments_privacy.init_app(app)
+    moderation_views.init_app(app)
     cli.init_app(app)
 
 

@@ -34,12 +34,23 @@ DEFAULTS = {
     "DEFAULT_LOCALE": "vi",
     # werkzeug password hashing method (tests use a fast one).
     "PASSWORD_HASH_METHOD": "scrypt",
+    # A published comment is hidden automatically after this many distinct reports.
+    "AUTO_HIDE_REPORTS": 3,
+    # Rate limits (Flask-Limiter syntax; several separated by ";"). Storage: Redis when
+    # REDIS_URL is set, else process memory.
+    "RATE_LIMITS_ENABLED": True,
+    "RATE_LIMIT_REGISTER": "5 per hour",
+    "RATE_LIMIT_LOGIN": "30 per hour",
+    "RATE_LIMIT_FAILED_LOGIN": "5 per 15 minutes",
+    "RATE_LIMIT_COMMENT": "10 per minute;200 per day",
+    "RATE_LIMIT_REPORT": "30 per hour",
     # Send session cookies over HTTPS only (set true behind TLS).
     "SECURE_COOKIES": False,
 }
 
-_INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE"}
-_BOOL_OPTIONS = {"SECURE_COOKIES"}
+_INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE",
+                "AUTO_HIDE_REPORTS"}
+_BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED"}
 
 
 def _coerce(name, value):
@@ -97,4 +108,7 @@ def flask_config(settings):
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": settings["SECURE_COOKIES"],
         "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_ENABLED": settings["RATE_LIMITS_ENABLED"],
+        "RATELIMIT_STORAGE_URI": settings["REDIS_URL"] or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
     }

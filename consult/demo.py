@@ -98,15 +98,32 @@ def _comment_on(consultation, users, rng, count, now):
                                  stance, article, wording, now=now)
         comment.created_at = now - timedelta(minutes=(count - i) * 7)
         created.append(comment)
-    for comment in rng.sample(created, len(created) // 6):
+    published = [c for c in created if c.is_published]
+    for comment in rng.sample(published, len(published) // 6):
         replier = rng.choice([u for u in users if u.id != comment.author_id])
         reply = reply_to_comment(replier, comment, rng.choice(REPLIES), now=now)
         reply.created_at = comment.created_at + timedelta(hours=2)
-    for comment in rng.sample(created, len(created) // 3):
+    for comment in rng.sample(published, len(published) // 3):
         for reactor in rng.sample(users, 3):
             if reactor.id != comment.author_id:
                 react_to_comment(reactor, comment, rng.choice(["support", "support", "oppose"]))
     return created
+
+
+SCREENED = ["Mời mọi người xem phân tích đầy đủ tại https://blog-phap-luat.example.vn/an-ninh-mang",
+            "Ai cần tư vấn thêm thì gọi tôi số 0912 345 678 nhé."]
+
+
+def _moderation_examples(consultation, created, users, rng, now):
+    """A few comments the screening holds and a few reported ones, for the moderator queue."""
+    from consult.moderation.services import report_comment
+
+    for text in SCREENED:
+        submit_comment(rng.choice(users), consultation, text, "other", now=now)
+    published = [c for c in created if c.is_published]
+    for comment in rng.sample(published, min(4, len(published))):
+        for reporter in rng.sample([u for u in users if u.id != comment.author_id], 2):
+            report_comment(reporter, comment, rng.choice(["off_topic", "spam"]))
 
 
 def seed_demo_data(comment_count=300, seed=36):
@@ -145,7 +162,8 @@ def seed_demo_data(comment_count=300, seed=36):
     publish_consultation(library, now - timedelta(days=70))
 
     open_count = comment_count * 2 // 3
-    _comment_on(cyber, users, rng, open_count, now)
+    created = _comment_on(cyber, users, rng, open_count, now)
+    _moderation_examples(cyber, created, users, rng, now)
     _comment_on(library, users, rng, comment_count - open_count, now - timedelta(days=11))
     db.session.flush()
     close_consultation(library, now - timedelta(days=10))

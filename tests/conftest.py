@@ -26,6 +26,7 @@ def make_app(tmp_path, **overrides):
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATE_LIMITS_ENABLED": False,
     }
     config.update(overrides)
     return create_app(config)

@@ -50,6 +50,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     is_blocked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set by a moderator's "block author": the user's new comments wait for review.
+    comments_held: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     agency = relationship("Agency", back_populates="staff")
 

@@ -18,8 +18,9 @@ from consult.accounts.models import User
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error
 from consult.core.permissions import login_required
+from consult.core.ratelimit import configured, failed_logins
 from consult.core.security import is_safe_next
-from consult.extensions import db, login_manager
+from consult.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
 
@@ -45,6 +46,7 @@ def _redirect_next(target):
 
 
 @bp.route("/dang-ky", methods=["GET", "POST"])
+@limiter.limit(configured("REGISTER"), methods=["POST"])
 def register():
     """Anyone not logged in: create a citizen or business account."""
     if current_user.is_authenticated:
@@ -67,6 +69,7 @@ def register():
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
+@failed_logins
 def login():
     """Anyone: log in with e-mail and password."""
     form = LoginForm()

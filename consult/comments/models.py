@@ -32,6 +32,8 @@ class Comment(TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_comments_section_status_created", "section_id", "status", "created_at"),
         Index("ix_comments_consultation_status", "consultation_id", "status"),
+        Index("ix_comments_status_created", "status", "created_at"),
+        Index("ix_comments_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,6 +50,10 @@ class Comment(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     is_official: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Why the comment waits, was hidden or rejected, in plain words for its author.
+    moderation_reason: Mapped[str | None] = mapped_column(Text)
+    # Comma-separated screening rule codes that held the comment ("link,personal_data").
+    screening_codes: Mapped[str | None] = mapped_column(String(100))
 
     consultation = relationship("Consultation")
     section = relationship("Section")

@@ -22,6 +22,7 @@ from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
 from consult.core.markup import render_markdown
 from consult.core.permissions import login_required
+from consult.core.ratelimit import per_account_and_ip
 from consult.drafts.models import Section
 from consult.drafts.parser import clause_choices, split_clauses
 from consult.drafts.services import find_article, find_consultation, neighbour_articles
@@ -117,6 +118,7 @@ def article_page(slug, anchor):
 
 @bp.post("/c/<slug>/y-kien")
 @login_required
+@per_account_and_ip("COMMENT")
 def submit(slug):
     """Logged-in users, while the consultation is open: comment on an article or in general."""
     consultation = _load_consultation(slug)
@@ -141,7 +143,8 @@ def submit(slug):
             if comment.is_published:
                 flash(_("Cảm ơn bạn đã góp ý."), "success")
             else:
-                flash(_("Góp ý của bạn đang chờ kiểm duyệt."), "info")
+                flash(_("Góp ý của bạn đang chờ kiểm duyệt.") + " "
+                      + (comment.moderation_reason or ""), "info")
             return redirect(_comment_url(comment))
     if section is None:
         return _render_consultation(consultation, form, 422)
@@ -185,6 +188,7 @@ def permalink(comment_id):
 
 @bp.post("/y-kien/<int:comment_id>/tra-loi")
 @login_required
+@per_account_and_ip("COMMENT")
 def reply(comment_id):
     """Logged-in users, while open: reply to a published comment."""
     parent = _load_comment(comment_id)

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from consult.core.forms import choices, length, required
@@ -20,6 +20,10 @@ class ConsultationForm(FlaskForm):
     closes_at = DateTimeLocalField(_l("Kết thúc lấy ý kiến"), format="%Y-%m-%dT%H:%M",
                                    validators=[required(_l(
                                        "Vui lòng nhập thời điểm kết thúc."))])
+    moderation_mode = RadioField(_l("Kiểm duyệt ý kiến"), default="post", choices=choices([
+        ("post", _l("Đăng ngay, kiểm duyệt sau (ý kiến vi phạm bị ẩn khi phát hiện)")),
+        ("pre", _l("Duyệt trước khi đăng (mọi ý kiến chờ kiểm duyệt viên)")),
+    ]), validators=[required()])
     text = TextAreaField(_l("Toàn văn dự thảo"), validators=[Optional(), length(max=2_000_000)],
                          description=_l("Dán toàn văn, hoặc tải lên tệp .txt / .md bên dưới."))
     upload = FileField(_l("Tệp dự thảo (.txt, .md)"),

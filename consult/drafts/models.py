@@ -63,6 +63,8 @@ class Consultation(TimestampMixin, db.Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # "post": comments appear at once; "pre": they wait for a moderator.
+    moderation_mode: Mapped[str] = mapped_column(String(10), nullable=False, default="post")
 
     agency = relationship("Agency", back_populates="consultations")
     created_by = relationship("User")

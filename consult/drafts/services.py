@@ -51,7 +51,12 @@ def _unique_slug(model, base):
     return slug
 
 
-def _check_fields(title, doc_type, opens_at, closes_at):
+MODERATION_MODES = ("post", "pre")
+
+
+def _check_fields(title, doc_type, opens_at, closes_at, moderation_mode="post"):
+    if moderation_mode not in MODERATION_MODES:
+        raise ServiceError(_("Chế độ kiểm duyệt không hợp lệ."), field="moderation_mode")
     if not title:
         raise ServiceError(_("Vui lòng nhập tên dự thảo."), field="title")
     if len(title) > MAX_TITLE:
@@ -100,16 +105,17 @@ def _add_version(consultation, text, number, document=None):
 
 
 def create_consultation(agency, title, doc_type, summary, opens_at, closes_at, text,
-                        created_by=None):
+                        created_by=None, moderation_mode="post"):
     """Create a consultation in draft status with version 1 parsed from ``text``."""
     title = normalize_line(title)
     text = normalize_text(text)
-    _check_fields(title, doc_type, opens_at, closes_at)
+    _check_fields(title, doc_type, opens_at, closes_at, moderation_mode)
     document = _parse_or_explain(text)
     consultation = Consultation(
         slug=_unique_slug(Consultation, slugify(title, 80)), title=title, doc_type=doc_type,
         summary=normalize_text(summary), agency=agency, status=STATUS_DRAFT,
         opens_at=opens_at, closes_at=closes_at, created_by=created_by,
+        moderation_mode=moderation_mode,
     )
     db.session.add(consultation)
     _add_version(consultation, text, 1, document)
@@ -117,10 +123,12 @@ def create_consultation(agency, title, doc_type, summary, opens_at, closes_at, t
     return consultation
 
 
-def update_consultation(consultation, title, doc_type, summary, opens_at, closes_at, text=None):
+def update_consultation(consultation, title, doc_type, summary, opens_at, closes_at, text=None,
+                        moderation_mode=None):
     """Edit a consultation. The text may only be replaced while it is still a draft."""
     title = normalize_line(title)
-    _check_fields(title, doc_type, opens_at, closes_at)
+    moderation_mode = moderation_mode or consultation.moderation_mode
+    _check_fields(title, doc_type, opens_at, closes_at, moderation_mode)
     if consultation.phase() in (PHASE_CLOSED, PHASE_CONCLUDED):
         raise ServiceError(_("Đợt lấy ý kiến đã kết thúc, không thể sửa."))
     consultation.title = title
@@ -128,6 +136,7 @@ def update_consultation(consultation, title, doc_type, summary, opens_at, closes
     consultation.summary = normalize_text(summary)
     consultation.opens_at = opens_at
     consultation.closes_at = closes_at
+    consultation.moderation_mode = moderation_mode
     text = normalize_text(text) if text is not None else None
     if text and text != consultation.current_version.source_text:
         if consultation.status != STATUS_DRAFT:

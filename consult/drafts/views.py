@@ -83,7 +83,7 @@ def create():
             consultation = services.create_consultation(
                 _agency_for(form), form.title.data, form.doc_type.data, form.summary.data,
                 from_local(form.opens_at.data), from_local(form.closes_at.data), text,
-                created_by=current_user)
+                created_by=current_user, moderation_mode=form.moderation_mode.data)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -118,7 +118,8 @@ def edit(slug):
             text = _draft_text(form) if consultation.status == "draft" else None
             services.update_consultation(
                 consultation, form.title.data, form.doc_type.data, form.summary.data,
-                from_local(form.opens_at.data), from_local(form.closes_at.data), text)
+                from_local(form.opens_at.data), from_local(form.closes_at.data), text,
+                form.moderation_mode.data)
         except ServiceError as error:
             apply_service_error(form, error)
         else:

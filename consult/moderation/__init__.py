@@ -1,0 +1,1 @@
+"""Moderation: screening, reports (flags), the moderator queue, the append-only audit log."""
