@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from consult.accounts.models import User
@@ -35,8 +36,8 @@ from consult.moderation.screening import HOLD_REASONS, RULES
 bp = Blueprint("moderation", __name__)
 
 ACTION_LABELS = {
-    "approve": "Duyệt", "reject": "Từ chối", "hide": "Ẩn", "restore": "Khôi phục",
-    "dismiss_reports": "Bỏ qua báo cáo",
+    "approve": _l("Duyệt"), "reject": _l("Từ chối"), "hide": _l("Ẩn"),
+    "restore": _l("Khôi phục"), "dismiss_reports": _l("Bỏ qua báo cáo"),
 }
 
 

@@ -1,0 +1,53 @@
+"""English is complete: every message in the code has an English translation."""
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "consult" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
+METHODS = [("consult/**.py", "python"), ("templates/**.html", "jinja2")]
+OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.do"}}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+
+
+def _catalogue():
+    with PO.open("rb") as handle:
+        return read_po(handle)
+
+
+def _messages_in_code():
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), METHODS, OPTIONS, KEYWORDS):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def test_every_message_in_the_code_is_in_the_english_catalogue():
+    catalogue = _catalogue()
+    missing = sorted(m for m in _messages_in_code() if m not in catalogue)
+    assert missing == [], f"run `make translations` and translate: {missing[:10]}"
+
+
+def test_every_english_translation_is_filled_and_keeps_placeholders():
+    for message in _catalogue():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"untranslated: {ids[0]!r}"
+        assert "fuzzy" not in message.flags, ids[0]
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for text in strings:
+            assert set(PLACEHOLDER.findall(text)) <= wanted | set(PLACEHOLDER.findall(ids[0]))
+
+
+def test_pages_switch_to_english(client):
+    client.post("/lang/en", data={"next": "/"})
+    page = client.get("/dang-nhap").get_data(as_text=True)
+    assert 'lang="en"' in page
+    assert "Đăng nhập" not in page.split("<main")[1]
