@@ -92,7 +92,8 @@ def bench_queue(total, flagged, pending, repeats):
     from tests.conftest import make_app
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-moderation-"))
-    app = make_app(tmp, TESTING=False, SERVER_NAME=None)
+    app = make_app(tmp, TESTING=False, SERVER_NAME=None,
+                   DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}")
     started = time.perf_counter()
     email = _seed(app, total, flagged, pending)
     seeded = time.perf_counter() - started
@@ -114,6 +115,10 @@ def bench_queue(total, flagged, pending, repeats):
         times.sort()
         results[name] = {"p50_ms": statistics.median(times),
                          "p95_ms": times[max(0, int(len(times) * 0.95) - 1)]}
+    with app.app_context():
+        from consult.extensions import db
+
+        db.engine.dispose()
     return {"comments": total, "flagged": flagged, "pending": pending,
             "seed_seconds": seeded, "pages": results}
 
