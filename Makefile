@@ -33,6 +33,7 @@ translations: install
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) consult seed-demo --if-empty
+	$(FLASK) consult search reindex
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## make serve: the site under gunicorn with several workers (WORKERS=4 PORT=8000)

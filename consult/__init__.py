@@ -51,6 +51,7 @@ def _register_blueprints(app):
     from consult.core import errors, security, templating
     from consult.drafts.views import bp as drafts_bp
     from consult.moderation import views as moderation_views
+    from consult.search import views as search_views
 
     errors.init_app(app)
     security.init_app(app)
@@ -60,6 +61,7 @@ def _register_blueprints(app):
     app.register_blueprint(comments_bp)
     comments_privacy.init_app(app)
     moderation_views.init_app(app)
+    search_views.init_app(app)
     cli.init_app(app)
 
 

@@ -143,4 +143,7 @@ def restore(backup_path, yes):
 
 
 def init_app(app):
+    from consult.search.cli import search_cli
+
+    bp.cli.add_command(search_cli)
     app.register_blueprint(bp)

@@ -18,6 +18,9 @@ DEFAULTS = {
     "SECRET_KEY": "",
     # Whoosh index folder; empty means <instance>/search.
     "SEARCH_INDEX": "",
+    # Index changes right after each request (embedded default); set false when a
+    # separate `consult search worker` process drains the outbox.
+    "SEARCH_INLINE": True,
     # Redis for rate limits and caches; empty means in-process memory.
     "REDIS_URL": "",
     # Largest accepted upload (bytes).
@@ -50,7 +53,7 @@ DEFAULTS = {
 
 _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE",
                 "AUTO_HIDE_REPORTS"}
-_BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED"}
+_BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED", "SEARCH_INLINE"}
 
 
 def _coerce(name, value):

@@ -10,6 +10,7 @@ import pytest
 
 from consult import create_app
 from consult.extensions import db
+from consult.search.index import close_searchers
 
 TEST_DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
 
@@ -42,6 +43,7 @@ def app(tmp_path):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+        close_searchers()
 
 
 @pytest.fixture

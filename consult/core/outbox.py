@@ -7,6 +7,7 @@ between commit and consumption loses nothing: the rows are still there.
 
 from datetime import datetime
 
+from flask import g, has_app_context
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,7 +16,11 @@ from consult.extensions import db
 
 
 class OutboxEntry(db.Model):
+    """One change to apply. Ids are never reused (SQLite AUTOINCREMENT): a consumer deletes
+    the rows it read by id, which must not hit a newer row that took a freed id."""
+
     __tablename__ = "outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     topic: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
@@ -27,3 +32,5 @@ class OutboxEntry(db.Model):
 def enqueue(topic, entity, entity_id):
     """Record that ``entity`` #``entity_id`` changed, for consumers of ``topic``."""
     db.session.add(OutboxEntry(topic=topic, entity=entity, entity_id=entity_id))
+    if has_app_context():
+        g.outbox_topics = getattr(g, "outbox_topics", set()) | {topic}

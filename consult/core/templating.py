@@ -37,11 +37,27 @@ def time_left(closes_at, now=None):
     return ngettext("còn %(num)d phút", "còn %(num)d phút", minutes)
 
 
+def modify_query(**changes):
+    """The current URL with some query arguments changed (None removes one); page reset."""
+    from flask import request, url_for
+
+    args = request.args.to_dict()
+    if "page" not in changes:
+        args.pop("page", None)
+    for name, value in changes.items():
+        if value is None or value == "":
+            args.pop(name, None)
+        else:
+            args[name] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 def init_app(app):
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["iso_datetime"] = iso_datetime
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["time_left"] = time_left
+    app.jinja_env.globals["modify_query"] = modify_query
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -1,0 +1,117 @@
+"""Draining the outbox into the index, and rebuilding the index from the database.
+
+Idempotent by design: an outbox row is deleted only after the index commit that applied
+it, so a crash in between re-applies it next time (the result is the same).
+"""
+
+import logging
+import time
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+from whoosh.query import And, Term
+
+from consult.comments.models import STATUS_PUBLISHED, Comment
+from consult.core.outbox import OutboxEntry
+from consult.drafts.models import STATUS_DRAFT, Consultation
+from consult.extensions import db
+from consult.search.documents import comment_document, comment_is_searchable, section_documents
+from consult.search.index import LockError, commit_rebuild, open_index, rebuild_writer, writer
+
+log = logging.getLogger("consult.search")
+TOPIC = "search"
+
+
+def _apply(w, entity, entity_id):
+    if entity == "comment":
+        comment = db.session.get(Comment, entity_id)
+        if comment is not None and comment_is_searchable(comment):
+            w.update_document(**comment_document(comment))
+        else:
+            w.delete_by_term("doc_id", f"c:{entity_id}")
+    elif entity == "consultation":
+        w.delete_by_query(And([Term("consultation", str(entity_id)), Term("kind", "section")]))
+        consultation = db.session.get(Consultation, entity_id)
+        if consultation is not None:
+            for document in section_documents(consultation):
+                w.add_document(**document)
+
+
+def drain(batch_size=500, timeout=None):
+    """Apply up to ``batch_size`` outbox rows to the index; returns how many were applied.
+
+    Returns 0 without raising when another process holds the index lock: the rows stay
+    for the next drain.
+    """
+    rows = db.session.execute(
+        select(OutboxEntry.id, OutboxEntry.entity, OutboxEntry.entity_id)
+        .where(OutboxEntry.topic == TOPIC).order_by(OutboxEntry.id).limit(batch_size)).all()
+    if not rows:
+        return 0
+    try:
+        w = writer(open_index(), **({"timeout": timeout} if timeout is not None else {}))
+    except LockError:
+        log.info("search index busy; %d outbox rows left for the next drain", len(rows))
+        db.session.rollback()
+        return 0
+    try:
+        for entity, entity_id in dict.fromkeys((e, i) for _row, e, i in rows):
+            _apply(w, entity, entity_id)
+        w.commit()
+    except Exception:
+        w.cancel()
+        db.session.rollback()
+        raise
+    db.session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([r.id for r in rows])))
+    db.session.commit()
+    return len(rows)
+
+
+def drain_all(batch_size=500, timeout=None):
+    """Drain until the outbox is empty (or the index stays busy)."""
+    total = 0
+    while True:
+        applied = drain(batch_size, timeout)
+        total += applied
+        if applied == 0:
+            return total
+
+
+def run_worker(poll_seconds=0.5, stop_after=None):
+    """The search worker process: drain forever (``stop_after`` seconds in tests)."""
+    started = time.monotonic()
+    while stop_after is None or time.monotonic() - started < stop_after:
+        if drain() == 0:
+            time.sleep(poll_seconds)
+        db.session.remove()
+
+
+def reindex(batch_size=2000, progress=None):
+    """Rebuild the whole index from the database; returns the number of documents."""
+    started_at = db.session.scalar(select(db.func.max(OutboxEntry.id))) or 0
+    w = rebuild_writer()
+    count = 0
+    try:
+        for consultation in db.session.scalars(
+                select(Consultation).where(Consultation.status != STATUS_DRAFT)):
+            for document in section_documents(consultation):
+                w.add_document(**document)
+                count += 1
+        query = (select(Comment).join(Consultation)
+                 .where(Comment.status == STATUS_PUBLISHED, Consultation.status != STATUS_DRAFT)
+                 .order_by(Comment.id).execution_options(yield_per=batch_size)
+                 .options(selectinload(Comment.section), selectinload(Comment.author),
+                          selectinload(Comment.consultation)))
+        for comment in db.session.scalars(query):
+            w.add_document(**comment_document(comment))
+            count += 1
+            if progress and count % batch_size == 0:
+                progress(count)
+        commit_rebuild(w)
+    except Exception:
+        w.cancel()
+        raise
+    db.session.execute(delete(OutboxEntry).where(OutboxEntry.topic == TOPIC,
+                                                 OutboxEntry.id <= started_at))
+    db.session.commit()
+    return count

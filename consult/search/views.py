@@ -1,0 +1,82 @@
+"""The search page, and draining the outbox after requests that changed something."""
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import Blueprint, current_app, g, render_template, request
+from sqlalchemy import select
+
+from consult.comments.models import STANCES
+from consult.drafts.models import STATUS_DRAFT, Consultation, Section
+from consult.extensions import db
+from consult.search import indexer
+from consult.search.query import search
+
+bp = Blueprint("search", __name__)
+log = logging.getLogger("consult.search")
+
+KIND_LABELS = {"comment": "Ý kiến", "section": "Điều khoản dự thảo"}
+STAKEHOLDER_LABELS = {"citizen": "Công dân", "business": "Doanh nghiệp / tổ chức"}
+
+
+def _int(name):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _day(name, shift=0):
+    try:
+        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d") + timedelta(days=shift)
+    except ValueError:
+        return None
+
+
+@bp.get("/search")
+def search_page():
+    """Anyone: search published comments and draft articles, with filters and facets."""
+    q = request.args.get("q", "")
+    consultation_id = _int("consultation")
+    kind = request.args.get("kind") if request.args.get("kind") in KIND_LABELS else None
+    stakeholder = request.args.get("stakeholder")
+    stakeholder = stakeholder if stakeholder in STAKEHOLDER_LABELS else None
+    stance = request.args.get("stance") if request.args.get("stance") in STANCES else None
+    sort = "date" if request.args.get("sort") == "date" else "relevance"
+    result = search(q, consultation_id=consultation_id, article_id=_int("article"), kind=kind,
+                    stakeholder=stakeholder, stance=stance, date_from=_day("from"),
+                    date_to=_day("to", 1), sort=sort, page=max(_int("page") or 1, 1))
+    consultations = {c.id: c for c in db.session.scalars(
+        select(Consultation).where(Consultation.status != STATUS_DRAFT))}
+    article_ids = {hit.article_id for hit in result.hits if hit.article_id}
+    articles = {s.id: s for s in db.session.scalars(
+        select(Section).where(Section.id.in_(article_ids)))} if article_ids else {}
+    return render_template(
+        "search/results.html", result=result, consultations=consultations, articles=articles,
+        consultation=consultations.get(consultation_id), selected={
+            "consultation": consultation_id, "kind": kind, "stakeholder": stakeholder,
+            "stance": stance, "sort": sort},
+        kind_labels=KIND_LABELS, stakeholder_labels=STAKEHOLDER_LABELS, stance_labels=STANCES)
+
+
+def _drain_after(app):
+    def run():
+        with app.app_context():
+            try:
+                indexer.drain_all()
+            except Exception:  # the worker or the next request will retry; never break a page
+                log.exception("inline search indexing failed")
+            finally:
+                db.session.remove()
+    return run
+
+
+def _schedule_drain(response):
+    """After a request that wrote outbox rows: index them once the response is sent."""
+    if "search" in getattr(g, "outbox_topics", ()) and current_app.config[
+            "CONSULT_SEARCH_INLINE"]:
+        response.call_on_close(_drain_after(current_app._get_current_object()))
+    return response
+
+
+def init_app(app):
+    app.after_request(_schedule_drain)
+    app.register_blueprint(bp)

@@ -1,0 +1,126 @@
+import multiprocessing
+
+import pytest
+
+from consult.comments.models import Comment
+from consult.core.outbox import OutboxEntry
+from consult.extensions import db
+from consult.search import indexer
+from consult.search.query import search
+from tests.conftest import ROLES, check_access, make_app
+from tests.factories import article, login, make_comment, make_consultation, make_user
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_search_page_is_public(client, world, role):
+    check_access(client, world, role, "GET", "/search?q=y+kien", {"*": 200})
+
+
+def test_search_page_shows_highlighted_escaped_snippets_and_facets(client):
+    consultation = make_consultation()
+    make_comment(consultation, section=article(consultation, 1),
+                 body="Bảo vệ <b>dữ liệu</b> cá nhân là cần thiết.")
+    db.session.commit()
+    indexer.drain_all()
+    page = client.get("/search?q=du+lieu&kind=comment").get_data(as_text=True)
+    assert "dữ</mark>" in page and "liệu</mark>" in page and "<mark" in page
+    assert "<b>dữ" not in page and "&lt;b&gt;" in page or "&lt;/b&gt;" in page
+    assert "Chủ thể góp ý" in page and "1 kết quả" in page
+    assert "/y-kien/" in page
+
+
+@pytest.mark.parametrize("q", ['"', "((((", "x" * 2000, "AND", "*", "%00", "<script>"])
+def test_odd_queries_give_a_normal_page(client, q):
+    response = client.get("/search", query_string={"q": q, "page": "abc", "from": "hôm qua",
+                                                   "consultation": "x", "stance": "bad"})
+    assert response.status_code == 200
+    assert "<script>" not in response.get_data(as_text=True).split("<main")[1]
+
+
+def test_search_box_is_scoped_inside_a_consultation(client):
+    consultation = make_consultation()
+    db.session.commit()
+    page = client.get(f"/c/{consultation.slug}").get_data(as_text=True)
+    assert f'name="consultation" value="{consultation.id}"' in page
+
+
+def test_a_new_comment_is_searchable_right_after_the_request(client):
+    consultation = make_consultation()
+    user = make_user()
+    db.session.commit()
+    indexer.drain_all()
+    login(client, user)
+    response = client.post(f"/c/{consultation.slug}/y-kien", data={
+        "comment-body": "Đề nghị quy định rõ về chữ ký số.", "comment-stance": "amend"})
+    assert db.session.query(OutboxEntry).count() == 1
+    response.close()  # the server sends the response, then indexes
+    assert db.session.query(OutboxEntry).count() == 0
+    assert search("chu ky so").total == 1
+
+
+def test_inline_indexing_can_be_switched_off_for_a_worker(client, app):
+    app.config["CONSULT_SEARCH_INLINE"] = False
+    consultation = make_consultation()
+    user = make_user()
+    db.session.commit()
+    indexer.drain_all()
+    login(client, user)
+    client.post(f"/c/{consultation.slug}/y-kien", data={
+        "comment-body": "Ý kiến chờ worker.", "comment-stance": "agree"}).close()
+    assert db.session.query(OutboxEntry).count() == 1
+    assert indexer.drain_all() == 1
+    assert search("chờ worker").total == 1
+
+
+def test_cli_reindex_drain_and_worker(runner):
+    make_comment(body="Ý kiến để dựng lại chỉ mục.")
+    db.session.commit()
+    result = runner.invoke(args=["consult", "search", "reindex"])
+    assert result.exit_code == 0 and "Indexed" in result.output
+    assert search("dựng lại").total == 1
+    make_comment(body="Một ý kiến khác nữa.")
+    db.session.commit()
+    result = runner.invoke(args=["consult", "search", "worker", "--stop-after", "0.5",
+                                 "--poll", "0.1"])
+    assert result.exit_code == 0
+    assert search("ý kiến khác").total == 1
+    assert runner.invoke(args=["consult", "search", "drain"]).exit_code == 0
+
+
+def _write_and_drain(tmp_path, database_url, worker, count):
+    app = make_app(tmp_path, DATABASE_URL=database_url)
+    with app.app_context():
+        from consult.comments.services import submit_comment
+        from consult.drafts.models import Consultation
+        from tests.factories import make_user
+
+        consultation = db.session.query(Consultation).first()
+        for i in range(count):
+            # a new author each time: the screening "repeat" rule would hold near-copies
+            user = make_user(email=f"worker{worker}-{i}@example.vn")
+            body = f"Tiến trình {worker} ý kiến thứ {i} số {worker * 1000 + i}"
+            submit_comment(user, consultation, body, "agree")
+            db.session.commit()
+            indexer.drain_all(timeout=0.05)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_several_processes_writing_at_once_lose_nothing(app, tmp_path):
+    consultation = make_consultation()
+    make_user()
+    db.session.commit()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=_write_and_drain, args=(tmp_path, url, w, 15))
+                 for w in range(4)]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join(120)
+        assert p.exitcode == 0
+    indexer.drain_all()
+    published = db.session.query(Comment).filter_by(status="published").count()
+    assert published == 60
+    assert search("tiến trình", consultation_id=consultation.id, per_page=100).total == 60
+    assert db.session.query(OutboxEntry).count() == 0
