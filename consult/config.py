@@ -21,6 +21,10 @@ DEFAULTS = {
     # Index changes right after each request (embedded default); set false when a
     # separate `consult search worker` process drains the outbox.
     "SEARCH_INLINE": True,
+    # Memory each process may use to cache the index's posting arrays (MiB).
+    "SEARCH_CACHE_MB": 128,
+    # Processes `consult search reindex` indexes with (one per core is right).
+    "SEARCH_BUILD_PROCS": 2,
     # Redis for rate limits and caches; empty means in-process memory.
     "REDIS_URL": "",
     # Largest accepted upload (bytes).
@@ -52,7 +56,8 @@ DEFAULTS = {
 }
 
 _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE",
-                "AUTO_HIDE_REPORTS"}
+                "AUTO_HIDE_REPORTS", "SEARCH_CACHE_MB",
+                "SEARCH_BUILD_PROCS"}
 _BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED", "SEARCH_INLINE"}
 
 

@@ -6,6 +6,7 @@ once never create it twice (the second creation would wipe the first one's docum
 """
 
 import threading
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -13,7 +14,7 @@ from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import CLEAR, LockError
 
-from consult.search.schema import make_schema
+from consult.search.schema import Codec, make_schema
 
 _lock = threading.RLock()
 _searchers = {}
@@ -30,29 +31,42 @@ def _schema_matches(ix):
     return sorted(ix.schema.names()) == sorted(make_schema().names())
 
 
+def _retrying(action, attempts=20):
+    """Run ``action``, again if a table of contents vanished meanwhile: a commit in another
+    process replaces the file between Whoosh listing the folder and opening it."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.01)
+
+
 def open_index():
     """The index at CONSULT_SEARCH_INDEX, created empty on first use (by one process)."""
     path = index_dir()
-    if index.exists_in(path):
-        return index.open_dir(path)
+    if _retrying(lambda: index.exists_in(path)):
+        return _retrying(lambda: index.open_dir(path))
     path.mkdir(parents=True, exist_ok=True)
     storage = FileStorage(str(path))
     creating = storage.lock(CREATE_LOCK)
     creating.acquire(blocking=True)
     try:
-        if index.exists_in(path):
-            return index.open_dir(path)
+        if _retrying(lambda: index.exists_in(path)):
+            return _retrying(lambda: index.open_dir(path))
         return index.create_in(path, make_schema())
     finally:
         creating.release()
 
 
-def rebuild_writer(timeout=60.0):
+def rebuild_writer(timeout=60.0, procs=1):
     """A writer whose commit replaces every document (``commit_rebuild``).
 
     It holds the write lock for the whole rebuild, so the outbox drains of other processes
     wait (their rows stay in the outbox) and readers see the old index until the commit.
-    An index whose fields differ from the current schema is recreated first.
+    An index whose fields differ from the current schema is recreated first. With
+    ``procs`` > 1 documents are analysed in that many processes, each writing a segment.
     """
     ix = open_index()
     if not _schema_matches(ix):
@@ -60,22 +74,29 @@ def rebuild_writer(timeout=60.0):
         with _lock:
             close_searchers()
             ix = index.create_in(path, make_schema())
-    return ix.writer(timeout=timeout, limitmb=256, procs=1)
+    if procs > 1:
+        return ix.writer(timeout=timeout, limitmb=256, codec=Codec(compression=1),
+                         procs=procs, multisegment=True, batchsize=500)
+    return ix.writer(timeout=timeout, limitmb=256, codec=Codec(compression=1))
 
 
 def commit_rebuild(w):
-    w.commit(mergetype=CLEAR, optimize=True)
+    w.commit(mergetype=CLEAR)
 
 
 def searcher():
-    """A searcher kept open between requests and refreshed when the index changed."""
+    """A searcher kept open between requests, replaced when the index changed.
+
+    Not ``Searcher.refresh()``: it reuses the reader of every segment whose id did not
+    change, with that segment's old list of deleted documents, so a comment hidden in an
+    older segment would still be found. A replaced searcher is not closed here (another
+    thread may still be reading it); its files close when the last reference goes.
+    """
     key = str(index_dir())
     with _lock:
         current = _searchers.get(key)
-        if current is None:
-            current = open_index().searcher()
-        elif not current.up_to_date():
-            current = current.refresh()
+        if current is None or not _retrying(current.up_to_date):
+            current = _retrying(lambda: open_index().searcher())
         _searchers[key] = current
         return current
 
@@ -90,7 +111,7 @@ def close_searchers():
 
 def writer(ix, timeout=WRITER_TIMEOUT):
     """A writer that waits up to ``timeout`` s for the lock; raises LockError after that."""
-    return ix.writer(timeout=timeout, limitmb=128)
+    return ix.writer(timeout=timeout, limitmb=128, codec=Codec(compression=1))
 
 
 __all__ = ["LockError", "commit_rebuild", "open_index", "rebuild_writer", "searcher", "writer"]

@@ -7,15 +7,20 @@ it, so a crash in between re-applies it next time (the result is the same).
 import logging
 import time
 
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
-from whoosh.query import And, Term
 
 from consult.comments.models import STATUS_PUBLISHED, Comment
 from consult.core.outbox import OutboxEntry
 from consult.drafts.models import STATUS_DRAFT, Consultation
 from consult.extensions import db
-from consult.search.documents import comment_document, comment_is_searchable, section_documents
+from consult.search.documents import (
+    comment_document,
+    comment_is_searchable,
+    section_documents,
+    section_group,
+)
 from consult.search.index import LockError, commit_rebuild, open_index, rebuild_writer, writer
 
 log = logging.getLogger("consult.search")
@@ -30,7 +35,7 @@ def _apply(w, entity, entity_id):
         else:
             w.delete_by_term("doc_id", f"c:{entity_id}")
     elif entity == "consultation":
-        w.delete_by_query(And([Term("consultation", str(entity_id)), Term("kind", "section")]))
+        w.delete_by_term("group", section_group(entity_id))
         consultation = db.session.get(Consultation, entity_id)
         if consultation is not None:
             for document in section_documents(consultation):
@@ -89,7 +94,7 @@ def run_worker(poll_seconds=0.5, stop_after=None):
 def reindex(batch_size=2000, progress=None):
     """Rebuild the whole index from the database; returns the number of documents."""
     started_at = db.session.scalar(select(db.func.max(OutboxEntry.id))) or 0
-    w = rebuild_writer()
+    w = rebuild_writer(procs=current_app.config["CONSULT_SEARCH_BUILD_PROCS"])
     count = 0
     try:
         for consultation in db.session.scalars(

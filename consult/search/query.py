@@ -4,18 +4,30 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from whoosh import sorting
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
-from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
-from whoosh.qparser.plugins import FuzzyTermPlugin
-from whoosh.query import And, DateRange, NullQuery, Term
+from flask import current_app
+from markupsafe import escape
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
+from consult.search import engine
+from consult.search.documents import _seconds, date_of
 from consult.search.index import searcher
+from consult.search.schema import (
+    KIND_CODES,
+    STAKEHOLDER_CODES,
+    STANCE_CODES,
+    WordsField,
+    word_analyzer,
+)
+from consult.search.segments import SegmentCache
 
 MAX_QUERY_CHARS = 500
-FACETS = ("consultation", "kind", "stakeholder", "stance")
-#: the exact-diacritics field counts twice: "bán" ranks above "bạn" for the query "bán"
-FIELD_BOOSTS = {"text": 2.0, "folded": 1.0}
+_NAMES = {"kind": {v: k for k, v in KIND_CODES.items()},
+          "stakeholder": {v: k for k, v in STAKEHOLDER_CODES.items()},
+          "stance": {v: k for k, v in STANCE_CODES.items()}}
+_caches = {}
 
 
 @dataclass
@@ -60,76 +72,92 @@ def clean_query(text):
     return text
 
 
-def _parser(schema):
-    parser = MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS,
-                              group=AndGroup)
-    parser.remove_plugin_class(FuzzyTermPlugin)
+def _parser(any_word):
+    """Whoosh's query syntax: words ANDed (ORed with ``any_word``), "phrases", prefix*,
+    OR / NOT / parentheses; no field names, ranges, boosts or fuzzy terms."""
+    parser = qparser.QueryParser("words", Schema(words=WordsField()),
+                                 group=qparser.OrGroup if any_word else qparser.AndGroup)
+    for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.BoostPlugin,
+                   qparser.EveryPlugin, qparser.FuzzyTermPlugin):
+        parser.remove_plugin_class(plugin)
     return parser
 
 
-def _filters(consultation_id, article_id, kind, stakeholder, stance, date_from, date_to):
-    terms = []
-    for name, value in (("consultation", consultation_id), ("article", article_id),
-                        ("kind", kind), ("stakeholder", stakeholder), ("stance", stance)):
-        if value not in (None, ""):
-            terms.append(Term(name, str(value)))
-    if date_from or date_to:
-        terms.append(DateRange("date", date_from, date_to))
-    return And(terms) if terms else None
+def _has_words(node):
+    if isinstance(node, wq.Term | wq.Phrase):
+        return True
+    if isinstance(node, wq.Prefix | wq.Wildcard):
+        return any(ch.isalnum() for ch in str(node.text))
+    return any(_has_words(q) for q in node.children()) if hasattr(node, "children") else False
+
+
+def _cache():
+    key = current_app.config["SEARCH_INDEX"]
+    if key not in _caches:
+        _caches[key] = SegmentCache(current_app.config["CONSULT_SEARCH_CACHE_MB"] * 1024 * 1024)
+    return _caches[key]
+
+
+def _code(table, value):
+    return table.get(value) if value else None
 
 
 def search(q, consultation_id=None, article_id=None, kind=None, stakeholder=None, stance=None,
            date_from=None, date_to=None, sort="relevance", page=1, per_page=20,
            with_facets=True, any_word=False):
-    """Search published comments and draft articles; never raises on a bad query."""
+    """Search published comments and draft articles; never raises on a bad query.
+
+    Facet counts are those of the filtered results; ``date_to`` is exclusive.
+    """
     text = clean_query(q)
     result = SearchResult(query=text, page=max(1, page), per_page=per_page)
     if not text:
         return result
-    s = searcher()
-    parser = _parser(s.schema)
-    if any_word:
-        parser.group = OrGroup
     try:
-        query = parser.parse(text)
+        parsed = _parser(any_word).parse(text)
     except Exception:  # whoosh raises many kinds on odd syntax; never an error page
         result.error = "syntax"
         return result
-    if query is NullQuery:
+    if parsed is wq.NullQuery or not _has_words(parsed):
         result.error = "empty"
         return result
-    filter_query = _filters(consultation_id, article_id, kind, stakeholder, stance,
-                            date_from, date_to)
-    options = {"filter": filter_query, "terms": False}
-    if sort == "date":
-        options["sortedby"] = sorting.FieldFacet("date", reverse=True)
-    if with_facets:
-        options["groupedby"] = {name: sorting.FieldFacet(name) for name in FACETS}
-    results = s.search_page(query, result.page, pagelen=per_page, **options)
-    results.results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
-    results.results.formatter = HtmlFormatter(tagname="mark", between=" … ")
-    result.total = results.total
-    for hit in results:
-        # the folded field's analyzer keeps each token's place in the stored text, so
-        # "du lieu" marks "dữ liệu" in the original wording
-        snippet = (hit.highlights("text", top=2)
-                   or hit.highlights("folded", text=hit["text"], top=2)
-                   or _escape(hit["text"][:240]))
-        article = hit.get("article") or ""
-        result.hits.append(Hit(
-            doc_id=hit["doc_id"], kind=hit["kind"], consultation_id=int(hit["consultation"]),
-            article_id=int(article) if article else None, title=hit.get("title", ""),
-            author=hit.get("author", ""), stance=hit.get("stance", ""),
-            stakeholder=hit.get("stakeholder", ""), date=hit.get("date"), snippet=snippet,
-            score=hit.score or 0.0))
-    if with_facets:
-        result.facets = {name: {key: len(ids) for key, ids in results.results.groups(name).items()
-                                if key}
-                         for name in FACETS}
+    filters = engine.Filters(
+        consultation=consultation_id, article=article_id, kind=_code(KIND_CODES, kind),
+        stakeholder=_code(STAKEHOLDER_CODES, stakeholder), stance=_code(STANCE_CODES, stance),
+        date_from=_seconds(date_from) if date_from else None,
+        date_to=_seconds(date_to) if date_to else None)
+    s = searcher()
+    try:
+        matches = engine.run_query(s, parsed, _cache(), filters, sort,
+                                   (result.page - 1) * per_page, per_page, with_facets)
+    except engine.UnsupportedQuery:
+        result.error = "syntax"
+        return result
+    result.total = matches.total
+    result.facets = {name: {_NAMES[name][code] if name in _NAMES else str(code): count
+                            for code, count in counts.items()}
+                     for name, counts in matches.facets.items()}
+    result.hits = [_hit(s, docnum, score, values, matches.words)
+                   for docnum, score, values in matches.page]
     return result
 
 
-def _escape(text):
-    from markupsafe import escape
+def _hit(s, docnum, score, values, words):
+    stored = s.stored_fields(docnum)
+    return Hit(
+        doc_id=stored["doc_id"], kind=_NAMES["kind"].get(values["kind"], ""),
+        consultation_id=values["consultation"], article_id=values["article"] or None,
+        title=stored.get("title", ""), author=stored.get("author", ""),
+        stance=_NAMES["stance"].get(values["stance"], ""),
+        stakeholder=_NAMES["stakeholder"].get(values["stakeholder"], ""),
+        date=date_of(values["date"]), snippet=snippet(stored.get("text", ""), words),
+        score=score)
 
-    return str(escape(text))
+
+def snippet(text, words, length=240):
+    """Up to two fragments of ``text`` around the matched words, marked with <mark>; the
+    rest escaped. Without a match, the start of the text."""
+    marked = highlight(text, words, word_analyzer(), ContextFragmenter(maxchars=length,
+                                                                       surround=60),
+                       HtmlFormatter(tagname="mark", between=" … "), top=2) if words else ""
+    return marked or str(escape(text[:length]))

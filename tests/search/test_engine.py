@@ -1,0 +1,154 @@
+"""The numpy query engine and the segment arrays it reads (consult.search.engine/segments)."""
+
+import numpy as np
+import pytest
+
+from consult.comments.services import withdraw_comment
+from consult.extensions import db
+from consult.search import indexer, segments
+from consult.search.index import searcher
+from consult.search.query import search
+from tests.factories import article, make_comment, make_consultation, make_user
+
+
+def _index():
+    db.session.commit()
+    indexer.drain_all()
+
+
+def _ids(result):
+    return sorted(hit.object_id for hit in result.hits if hit.kind == "comment")
+
+
+@pytest.fixture
+def corpus(app):
+    consultation = make_consultation()
+    texts = {
+        "tax": "Thuế thu nhập cá nhân cần giảm cho người lao động.",
+        "data": "Dữ liệu cá nhân phải được bảo vệ, không được mua bán.",
+        "both": "Thuế và dữ liệu đều cần quy định rõ.",
+        "trade": "Thương mại điện tử phát triển nhanh.",
+        "merchant": "Thương nhân nộp thuế điện tử.",
+    }
+    comments = {key: make_comment(consultation, body=text) for key, text in texts.items()}
+    _index()
+    return consultation, {key: c.id for key, c in comments.items()}
+
+
+def test_or_not_and_parentheses(corpus):
+    _c, ids = corpus
+    assert _ids(search("thuế OR dữ", kind="comment")) == sorted(
+        [ids["tax"], ids["data"], ids["both"], ids["merchant"]])
+    assert _ids(search("thuế NOT dữ", kind="comment")) == sorted([ids["tax"], ids["merchant"]])
+    assert _ids(search("(thuế OR thương) AND điện", kind="comment")) == sorted(
+        [ids["trade"], ids["merchant"]])
+    assert _ids(search("thuế dữ", kind="comment", any_word=True)) == _ids(
+        search("thuế OR dữ", kind="comment"))
+
+
+def test_prefix_and_wildcard_fold_diacritics(corpus):
+    _c, ids = corpus
+    assert _ids(search("thuong*")) == sorted([ids["trade"], ids["merchant"]])
+    assert _ids(search("th?ng")) == []  # no four-letter th?ng word in the corpus
+    assert ids["tax"] in _ids(search("th*"))
+
+
+def test_phrase_without_diacritics_and_across_punctuation(corpus):
+    _c, ids = corpus
+    assert _ids(search('"du lieu ca nhan"')) == [ids["data"]]
+    assert _ids(search('"bảo vệ không"')) == [ids["data"]]  # "bảo vệ, không": as Whoosh does
+    assert _ids(search('"nhân dữ liệu"')) == []
+
+
+def test_operators_alone_are_explained_not_errors(corpus):
+    for q in ["*", "?", "( )", "\"\"", "*?"]:
+        result = search(q)
+        assert result.total == 0 and result.error in {"empty", "syntax"}, q
+    assert search("AND").error is None  # a word like any other here
+
+
+def test_scoped_search_equals_the_filtered_one(app):
+    first, second = make_consultation(), make_consultation()
+    for n in range(6):
+        make_comment(first, body=f"Quy định về thuế số {n} khá rõ.")
+        make_comment(second, body=f"Quy định về phí số {n} còn thiếu.")
+    _index()
+    scoped = search("quy định", consultation_id=first.id, kind="comment", per_page=50)
+    everywhere = search("quy định", kind="comment", per_page=50)
+    assert scoped.total == 6 and everywhere.total == 12
+    first_ids = {hit.doc_id for hit in everywhere.hits if hit.consultation_id == first.id}
+    assert {hit.doc_id for hit in scoped.hits} == first_ids
+    assert scoped.facets["consultation"] == {str(first.id): 6}
+
+
+def test_date_range_article_filter_and_date_sort(app):
+    consultation = make_consultation()
+    a1 = article(consultation, 1)
+    old = make_comment(consultation, section=a1, body="Ý kiến cũ về phạm vi.")
+    new = make_comment(consultation, body="Ý kiến mới về phạm vi.")
+    old.created_at = old.created_at.replace(year=2025)
+    _index()
+    assert _ids(search("phạm vi", kind="comment", sort="date")) == sorted([old.id, new.id])
+    assert [h.object_id for h in search("phạm vi", kind="comment", sort="date").hits] == [
+        new.id, old.id]
+    since = new.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
+    assert _ids(search("phạm vi", kind="comment", date_from=since)) == [new.id]
+    assert _ids(search("phạm vi", kind="comment", date_to=since)) == [old.id]
+    assert _ids(search("phạm vi", kind="comment", article_id=a1.id)) == [old.id]
+
+
+def test_changes_in_an_old_segment_show_at_once(app):
+    """A withdrawal deletes from a segment whose arrays are cached: the live mask follows."""
+    consultation = make_consultation()
+    author = make_user()
+    comments = [make_comment(consultation, author=make_user(), body=f"Ý kiến về lệ phí {n}")
+                for n in range(3)]
+    mine = make_comment(consultation, author=author, body="Ý kiến của tôi về lệ phí")
+    _index()
+    assert search("lệ phí", kind="comment").total == 4  # caches filled
+    withdraw_comment(author, mine)
+    _index()
+    result = search("lệ phí", kind="comment")
+    assert result.total == 3 and mine.id not in _ids(result)
+    assert _ids(result) == sorted(c.id for c in comments)
+
+
+def test_fast_paths_read_what_the_public_api_reads(corpus):
+    reader = searcher().reader()
+    for leaf, _base in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        for name in segments.NUMERIC_COLUMNS:
+            fast = segments.column_array(leaf, name)
+            slow = segments.column_array_slow(leaf.column_reader(name, translate=False), count)
+            assert np.array_equal(fast, slow), name
+        for term in ["thuế", "cá", "nhân", "điện"]:
+            ids, tf = segments.read_postings(leaf, term)
+            slow_ids, slow_tf = segments.read_postings_slow(segments._raw_matcher(leaf, term))
+            assert np.array_equal(ids, slow_ids) and np.array_equal(tf, slow_tf)
+            assert ids.size > 0 or term == "điện" and leaf.doc_frequency("words", term) == 0
+            positions = segments.read_positions(leaf, term)
+            slow_positions = segments.read_positions_slow(segments._raw_matcher(leaf, term))
+            assert np.array_equal(positions, slow_positions)
+
+
+def test_cache_stays_within_its_budget_and_forgets_merged_segments(corpus):
+    reader = searcher().reader()
+    cache = segments.SegmentCache(budget_bytes=200)
+    leaf = reader.leaf_readers()[0][0]
+    segment = cache.segment(leaf)
+    for term in ["thuế", "cá", "nhân", "dữ", "liệu", "thương"]:
+        cache.postings(segment, leaf, term)
+    assert cache.used <= 200 or len(cache._arrays) == 1
+    cache.keep_only([])
+    assert cache._segments == {} and cache._arrays == {} and cache.used == 0
+
+
+def test_exact_word_ranks_above_its_folded_cousins(app):
+    consultation = make_consultation()
+    folded_only = [make_comment(consultation, author=make_user(), body=f"Gửi bạn đọc số {n}")
+                   for n in range(5)]
+    exact = make_comment(consultation, body="Không bán đất công.")
+    _index()
+    hits = search("bán", kind="comment").hits
+    assert hits[0].object_id == exact.id
+    assert {h.object_id for h in hits[1:]} == {c.id for c in folded_only}
