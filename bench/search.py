@@ -24,9 +24,11 @@ from types import SimpleNamespace
 from bench.corpus import comments as generate_texts
 
 STANCES = ["agree", "disagree", "amend", "other"]
+AUTHORS = 5000
 START = datetime(2026, 9, 1)
 
-# 50 fixed queries: (kind, query, filters). Filters use consultation 1 and article 3 of it.
+# 50 fixed queries: (kind, query, filters). Filters use the first consultation and its third
+# article.
 QUERIES = [
     *[("word", q, {}) for q in ["mạng", "thuế", "trẻ", "phạt", "viện", "quyền", "doanh",
                                 "tài", "ninh", "sách"]],
@@ -54,64 +56,107 @@ assert len(QUERIES) == 50
 
 # ---- corpus --------------------------------------------------------------------------------
 
-def generate(count, consultations, seed=5):
-    """``count`` comments spread over ``consultations`` × 40 articles, as lightweight objects
-    with the attributes ``consult.search.documents.comment_document`` reads."""
+def generate(count, articles, seed=5):
+    """``count`` comments spread over the consultations and articles of ``articles``
+    ({consultation id: [(section id, label, title), …]}), as lightweight objects with the
+    attributes ``consult.search.documents.comment_document`` reads. The same arguments give
+    the same corpus (the FTS5 yardstick indexes it again)."""
     rng = random.Random(seed)
     texts = generate_texts(min(count, 200_000), seed=seed, noisy_share=0)
-    sections = {(c, n): SimpleNamespace(id=c * 1000 + n, label=f"Điều {n}",
-                                        title=f"Điều khoản {n}")
-                for c in range(1, consultations + 1) for n in range(1, 41)}
-    authors = [SimpleNamespace(public_name=f"Người góp ý {i}") for i in range(5000)]
+    consultation_ids = sorted(articles)
+    sections = {c: [SimpleNamespace(id=i, label=label, title=title)
+                    for i, label, title in articles[c]] for c in consultation_ids}
+    authors = [SimpleNamespace(id=i + 1, public_name=f"Người góp ý {i + 1}")
+               for i in range(AUTHORS)]
     span = 60 * 24 * 3600
     for i in range(count):
-        consultation = 1 + i % consultations
+        consultation = consultation_ids[i % len(consultation_ids)]
         body = texts[i % len(texts)]
         if i >= len(texts):  # recombine halves so the second pass is not a copy
             other = texts[rng.randrange(len(texts))].split()
             body = " ".join(body.split()[: len(body.split()) // 2] + other[len(other) // 2:])
         yield SimpleNamespace(
             id=i + 1, body=body, proposed_wording=None, consultation_id=consultation,
-            section=sections[(consultation, rng.randint(1, 40))],
+            section=rng.choice(sections[consultation]),
             author_kind="business" if rng.random() < 0.2 else "citizen",
             stance=rng.choice(STANCES), author=rng.choice(authors),
             created_at=START + timedelta(seconds=rng.randrange(span)))
 
 
+def seed_database(app, count, consultations):
+    """Consultations of the real laws (through the services), authors and ``count``
+    published comments (bulk inserts); returns the ``articles`` mapping for ``generate``."""
+    from sqlalchemy import insert
+
+    from consult.accounts.models import User
+    from consult.comments.models import Comment
+    from consult.core.db_setup import utcnow
+    from consult.drafts.services import (
+        create_consultation,
+        get_or_create_agency,
+        publish_consultation,
+    )
+    from consult.extensions import db
+
+    laws = sorted((Path(__file__).resolve().parent.parent / "consult" / "demo_data")
+                  .glob("*.txt"))
+    with app.app_context():
+        db.create_all()
+        agency = get_or_create_agency("Bộ Thử nghiệm")
+        for n in range(consultations):
+            law = laws[n % len(laws)].read_text(encoding="utf-8")
+            consultation = create_consultation(agency, f"Dự thảo số {n + 1}", "Luật", "",
+                                               START, utcnow() + timedelta(days=30), law)
+            publish_consultation(consultation, START)
+        db.session.flush()
+        db.session.execute(insert(User), [
+            {"email": f"nguoi{i + 1}@bench.vn", "password_hash": "x", "display_name":
+             f"Người góp ý {i + 1}", "kind": "citizen", "role": "user", "is_blocked": False,
+             "comments_held": False, "created_at": START} for i in range(AUTHORS)])
+        from consult.drafts.models import Consultation
+
+        articles = {c.id: [(a.id, a.label, a.title) for a in c.current_version.articles()]
+                    for c in db.session.query(Consultation).order_by(Consultation.id)}
+        rows = []
+        for c in generate(count, articles):
+            rows.append({"consultation_id": c.consultation_id, "section_id": c.section.id,
+                         "author_id": c.author.id, "body": c.body, "body_html": c.body,
+                         "stance": c.stance, "author_kind": c.author_kind,
+                         "status": "published", "is_official": False,
+                         "created_at": c.created_at})
+            if len(rows) == 20_000:
+                db.session.execute(insert(Comment), rows)
+                rows = []
+        if rows:
+            db.session.execute(insert(Comment), rows)
+        db.session.commit()
+        from consult.core.outbox import OutboxEntry
+
+        db.session.query(OutboxEntry).delete()
+        db.session.commit()
+        return articles
+
+
 # ---- Whoosh --------------------------------------------------------------------------------
 
-def build_whoosh(app, count, consultations, procs):
-    """Index the corpus the way ``consult search reindex`` does; only the index's own work
-    is timed (documents are generated in chunks beforehand)."""
-    from consult.search.documents import comment_document
-    from consult.search.index import commit_rebuild, rebuild_writer
+def build_whoosh(app):
+    """``consult search reindex``: read every published comment from the database and
+    index it (the time includes reading the database)."""
+    from consult.search import indexer
 
     with app.app_context():
-        seconds = 0.0
         started = time.perf_counter()
-        w = rebuild_writer(procs=procs)
-        chunk = []
-        for comment in generate(count, consultations):
-            chunk.append(comment_document(comment))
-            if len(chunk) == 20_000 or comment.id == count:
-                seconds += time.perf_counter() - started
-                started = time.perf_counter()
-                for document in chunk:
-                    w.add_document(**document)
-                seconds += time.perf_counter() - started
-                chunk = []
-                started = time.perf_counter()
-        started = time.perf_counter()
-        commit_rebuild(w)
-        seconds += time.perf_counter() - started
-    return seconds
+        count = indexer.reindex()
+        seconds = time.perf_counter() - started
+    return seconds, count
 
 
-def _filters(filters):
+def _filters(filters, articles):
     """The search() keyword arguments for a query's filters."""
-    kwargs = {"consultation_id": 1}
+    first = min(articles)
+    kwargs = {"consultation_id": first}
     if filters.get("article"):
-        kwargs["article_id"] = 1003
+        kwargs["article_id"] = articles[first][2][0]
     for name in ("stance", "stakeholder"):
         if name in filters:
             kwargs[name] = filters[name]
@@ -120,14 +165,14 @@ def _filters(filters):
     return kwargs
 
 
-def time_whoosh(app, scoped, repeats, with_facets=True):
+def time_whoosh(app, articles, scoped, repeats, with_facets=True):
     from consult.search.query import search
 
     times, totals = {}, {}
     with app.app_context():
         search("khởi động")  # opens the cached searcher, as the first request of a worker does
         for kind, q, filters in QUERIES:
-            kwargs = _filters(filters) if (filters or scoped) else {}
+            kwargs = _filters(filters, articles) if (filters or scoped) else {}
             best = []
             for _ in range(repeats):
                 started = time.perf_counter()
@@ -143,30 +188,16 @@ def incremental_latency(app, samples):
     comment is returned by a query — the path a real request takes."""
     from consult.accounts.services import register_user
     from consult.comments.services import submit_comment
-    from consult.core.db_setup import utcnow
-    from consult.drafts.services import (
-        create_consultation,
-        get_or_create_agency,
-        publish_consultation,
-    )
+    from consult.drafts.models import Consultation
     from consult.extensions import db
     from consult.search import indexer
     from consult.search.query import search
 
-    law = (Path(__file__).resolve().parent.parent / "consult" / "demo_data"
-           / "luat-thu-vien-2019.txt").read_text(encoding="utf-8")
     latencies, drains = [], []
     with app.app_context():
-        db.create_all()
-        now = utcnow()
-        consultation = create_consultation(get_or_create_agency("Bộ Thử nghiệm"), "Dự thảo",
-                                           "Luật", "", now - timedelta(days=1),
-                                           now + timedelta(days=30), law)
-        publish_consultation(consultation, now - timedelta(days=1))
-        db.session.commit()
-        indexer.drain_all()
+        consultation = db.session.query(Consultation).order_by(Consultation.id).first()
         for n in range(samples):
-            user = register_user(f"bench{n}@example.vn", "mat-khau-123", f"Người {n}")
+            user = register_user(f"do-tre{n}@bench.vn", "mat-khau-123", f"Người đo {n}")
             marker = "".join(random.Random(n).choice("bcdghklmnpqrstvx") for _ in range(12))
             submit_comment(user, consultation, f"Ý kiến đo độ trễ {marker} số {n}.", "agree")
             db.session.commit()
@@ -183,7 +214,7 @@ def incremental_latency(app, samples):
 
 # ---- SQLite FTS5 (yardstick) ---------------------------------------------------------------
 
-def build_fts5(path, count, consultations):
+def build_fts5(path, count, articles):
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute(
@@ -192,7 +223,7 @@ def build_fts5(path, count, consultations):
         "tokenize='unicode61 remove_diacritics 2')")
     started = time.perf_counter()
     batch = []
-    for c in generate(count, consultations):
+    for c in generate(count, articles):
         batch.append((c.body, c.consultation_id, c.section.id, c.author_kind, c.stance,
                       c.created_at.isoformat()))
         if len(batch) == 10000:
@@ -216,12 +247,12 @@ def _fts5_match(q):
     return " AND ".join(parts)
 
 
-def time_fts5(connection, scoped, repeats):
+def time_fts5(connection, articles, scoped, repeats):
     times, totals = {}, {}
     for kind, q, filters in QUERIES:
         where, params = ["fts MATCH ?"], [_fts5_match(q)]
         if filters or scoped:
-            kwargs = _filters(filters)
+            kwargs = _filters(filters, articles)
             where.append("consultation = ?")
             params.append(kwargs["consultation_id"])
             for name, column in (("article_id", "article"), ("stance", "stance"),
@@ -263,19 +294,23 @@ def run(count, consultations, repeats, samples, scoped, keep=None, procs=2):
     tmp = Path(keep or tempfile.mkdtemp(prefix="bench-search-"))
     tmp.mkdir(parents=True, exist_ok=True)
     app = make_app(tmp, TESTING=False, SERVER_NAME=None, SEARCH_INDEX=str(tmp / "index"),
-                   DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}")
+                   DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", SEARCH_BUILD_PROCS=procs)
     report = {"comments": count, "consultations": consultations, "scoped": scoped,
               "procs": procs}
-    report["build_seconds"] = build_whoosh(app, count, consultations, procs)
+    started = time.perf_counter()
+    articles = seed_database(app, count, consultations)
+    report["seed_seconds"] = time.perf_counter() - started
+    report["build_seconds"], report["documents"] = build_whoosh(app)
     report["index_mb"] = _folder_size(tmp / "index") / 1e6
-    whoosh_times, whoosh_totals = time_whoosh(app, scoped, repeats)
-    bare_times, _ = time_whoosh(app, scoped, repeats, with_facets=False)
+    whoosh_times, whoosh_totals = time_whoosh(app, articles, scoped, repeats)
+    bare_times, _ = time_whoosh(app, articles, scoped, repeats, with_facets=False)
     latencies, drains = incremental_latency(app, samples)
-    connection, fts_seconds = build_fts5(str(tmp / "fts.db"), count, consultations)
-    fts_times, fts_totals = time_fts5(connection, scoped, repeats)
+    connection, fts_seconds = build_fts5(str(tmp / "fts.db"), count, articles)
+    fts_times, fts_totals = time_fts5(connection, articles, scoped, repeats)
     connection.close()
     report.update(
-        fts_build_seconds=fts_seconds, fts_mb=_folder_size(tmp) / 1e6 - report["index_mb"],
+        fts_build_seconds=fts_seconds,
+        fts_mb=sum(f.stat().st_size for f in tmp.glob("fts.db*")) / 1e6,
         whoosh=_percentiles(whoosh_times.values()), whoosh_bare=_percentiles(bare_times.values()),
         fts=_percentiles(fts_times.values()), latency=_percentiles(latencies),
         drain=_percentiles(drains), per_query=[
@@ -295,10 +330,12 @@ def print_report(r, verbose):
     scope = "narrowed to consultation 1" if r["scoped"] else "all consultations"
     print(f"Corpus: {r['comments']:,} comments over {r['consultations']} consultations; "
           f"queries {scope}")
-    rate = r["comments"] / r["build_seconds"]
-    print(f"Whoosh build ({r['procs']} processes): {r['build_seconds']:.1f} s = {rate:,.0f} "
-          f"docs/s (target ≥ 3,000); index {r['index_mb']:.0f} MB")
-    print(f"FTS5 build:   {r['fts_build_seconds']:.1f} s = "
+    rate = r["documents"] / r["build_seconds"]
+    print(f"Database seeded in {r['seed_seconds']:.0f} s (not part of the figures)")
+    print(f"Whoosh build, `consult search reindex` from the database ({r['procs']} processes): "
+          f"{r['documents']:,} documents in {r['build_seconds']:.1f} s = {rate:,.0f} docs/s "
+          f"(target ≥ 3,000); index {r['index_mb']:.0f} MB")
+    print(f"FTS5 build from the generator: {r['fts_build_seconds']:.1f} s = "
           f"{r['comments'] / r['fts_build_seconds']:,.0f} docs/s; database {r['fts_mb']:.0f} MB")
     print("Queries (50, median of repeats each):         p50        p95")
     for label, key in (("Whoosh, as the page (top 20, total, facets)", "whoosh"),

@@ -88,11 +88,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def public_name(self):
         """Name shown next to comments: the organisation for businesses."""
-        if self.deleted_at is not None:
-            return self.display_name
-        if self.is_business and self.organisation_name:
-            return f"{self.organisation_name} ({self.display_name})"
-        return self.display_name
+        return self.public_name_of(self.display_name, self.organisation_name, self.kind,
+                                   self.deleted_at)
+
+    @staticmethod
+    def public_name_of(display_name, organisation_name, kind, deleted_at):
+        """``public_name`` from the columns (bulk readers such as the search rebuild)."""
+        if deleted_at is None and kind == KIND_BUSINESS and organisation_name:
+            return f"{organisation_name} ({display_name})"
+        return display_name
 
     def __repr__(self):
         return f"<User {self.id} {self.role}>"

@@ -158,7 +158,12 @@ class Section(db.Model):
 
     @property
     def label(self):
-        return f"{self.KIND_LABELS[self.kind]} {self.number}"
+        return self.label_of(self.kind, self.number)
+
+    @classmethod
+    def label_of(cls, kind, number):
+        """"Điều 5", "Chương II" … from the columns."""
+        return f"{cls.KIND_LABELS[kind]} {number}"
 
     @property
     def is_article(self):

@@ -25,7 +25,7 @@ EXACT_BOOST = 2.0
 K1, B = 1.2, 0.75
 #: a prefix or wildcard expands to at most this many folded words
 EXPANSION_LIMIT = 300
-FACETS = ("consultation", "kind", "stakeholder", "stance")
+FACETS = ("consultation", "article", "kind", "stakeholder", "stance")
 
 
 class UnsupportedQuery(Exception):

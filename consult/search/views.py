@@ -15,6 +15,7 @@ from consult.search.query import search
 bp = Blueprint("search", __name__)
 log = logging.getLogger("consult.search")
 
+INLINE_LOCK_TIMEOUT = 1.0  # seconds an inline drain waits for the index lock
 KIND_LABELS = {"comment": "Ý kiến", "section": "Điều khoản dự thảo"}
 STAKEHOLDER_LABELS = {"citizen": "Công dân", "business": "Doanh nghiệp / tổ chức"}
 
@@ -47,12 +48,15 @@ def search_page():
     consultations = {c.id: c for c in db.session.scalars(
         select(Consultation).where(Consultation.status != STATUS_DRAFT))}
     article_ids = {hit.article_id for hit in result.hits if hit.article_id}
+    if consultation_id:  # the "Điều" facet is shown inside one consultation
+        article_ids |= {int(key) for key in result.facets.get("article", {})}
     articles = {s.id: s for s in db.session.scalars(
         select(Section).where(Section.id.in_(article_ids)))} if article_ids else {}
     return render_template(
         "search/results.html", result=result, consultations=consultations, articles=articles,
         consultation=consultations.get(consultation_id), selected={
-            "consultation": consultation_id, "kind": kind, "stakeholder": stakeholder,
+            "consultation": consultation_id, "article": _int("article"), "kind": kind,
+            "stakeholder": stakeholder,
             "stance": stance, "sort": sort},
         kind_labels=KIND_LABELS, stakeholder_labels=STAKEHOLDER_LABELS, stance_labels=STANCES)
 
@@ -61,7 +65,8 @@ def _drain_after(app):
     def run():
         with app.app_context():
             try:
-                indexer.drain_all()
+                # a short wait: during a rebuild the rows stay for the worker or next request
+                indexer.drain_all(timeout=INLINE_LOCK_TIMEOUT)
             except Exception:  # the worker or the next request will retry; never break a page
                 log.exception("inline search indexing failed")
             finally:
