@@ -88,11 +88,17 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def public_name(self):
         """Name shown next to comments: the organisation for businesses."""
-        if self.deleted_at is not None:
-            return self.display_name
-        if self.is_business and self.organisation_name:
-            return f"{self.organisation_name} ({self.display_name})"
-        return self.display_name
+        return self.format_public_name(self.display_name, self.kind, self.organisation_name,
+                                       self.deleted_at)
+
+    @staticmethod
+    def format_public_name(display_name, kind, organisation_name, deleted_at):
+        """``public_name`` from plain column values (bulk exports read columns, not objects)."""
+        if deleted_at is not None:
+            return display_name
+        if kind == KIND_BUSINESS and organisation_name:
+            return f"{organisation_name} ({display_name})"
+        return display_name
 
     def __repr__(self):
         return f"<User {self.id} {self.role}>"
