@@ -53,7 +53,7 @@ def _comment_list(consultation, section_id=None):
     filters = _filters()
     q = params.text("q", MAX_QUERY_CHARS)
     limit = params.limit()
-    cursor = params.text("cursor", 200)
+    cursor = params.token("cursor", params.TOKEN)
     if q:
         rows, next_cursor = _searched(consultation, section_id, filters, q, cursor, limit)
         last_modified = None

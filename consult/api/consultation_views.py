@@ -28,7 +28,7 @@ def consultations():
     now = utcnow()
     query = queries.public_consultations(
         now, phase=params.choice("status", queries.PUBLIC_PHASES),
-        agency_slug=params.text("agency", 100),
+        agency_slug=params.token("agency", params.SLUG),
         doc_type=params.choice("document_type", DOCUMENT_TYPES),
         opens_after=params.moment("opens_after"),
         opens_before=params.moment("opens_before", end_of_day=True),
@@ -36,7 +36,7 @@ def consultations():
         closes_before=params.moment("closes_before", end_of_day=True))
     limit = params.limit()
     rows, cursor = keyset_page(query, Consultation.created_at, Consultation.id,
-                               params.text("cursor", 200), limit)
+                               params.token("cursor", params.TOKEN), limit)
     link = next_url(cursor)
     return json_response(page_payload([serializers.consultation_summary(c, now) for c in rows],
                                       link, limit),

@@ -76,7 +76,7 @@ SCHEMAS = {
     "Comment": _obj({
         "id": INT, "consultation": STR, "article": _ref("ArticleRef"),
         "reply_to": {**INT, "nullable": True},
-        "stance": {"type": "string", "enum": list(STANCES), "nullable": True},
+        "stance": {"type": "string", "enum": [*STANCES, None], "nullable": True},
         "body": {"type": "string", "description": "Markdown as written"},
         "body_html": {"type": "string", "description": "Sanitised HTML"},
         "proposed_wording": NSTR, "clause": NSTR, "author": _ref("Author"),
@@ -88,6 +88,9 @@ SCHEMAS = {
     "ConsultationPage": _page("Consultation"),
     "CommentPage": _page("Comment"),
 }
+
+
+MOMENT = {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
 
 
 def _param(name, description, schema=None, where="query", required=False):
@@ -122,18 +125,18 @@ def _ok(schema_name, description, paged=False):
 
 
 CURSOR = _param("cursor", "Opaque cursor from a previous page's `next`.",
-                {"type": "string", "maxLength": 200})
+                {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,200}$"})
 LIMIT = _param("limit", "Page size (default 50).", {"type": "integer", "minimum": 1,
                                                     "maximum": 200})
-DATE_HELP = ("A date (YYYY-MM-DD, a day in Vietnam time) or an ISO 8601 date-time "
+DATE_HELP = ("A date (YYYY-MM-DD, a day in Vietnam time) or an RFC 3339 date-time "
              "(UTC if no offset).")
 COMMENT_FILTERS = [
     _param("stance", "Stance of the comment.", {"type": "string", "enum": list(STANCES)}),
     _param("stakeholder", "Kind of author.", {"type": "string",
                                               "enum": ["citizen", "business"]}),
-    _param("date_from", "Comments written on or after. " + DATE_HELP),
+    _param("date_from", "Comments written on or after. " + DATE_HELP, MOMENT),
     _param("date_to", "Comments written before (a date: up to the end of that day). "
-           + DATE_HELP),
+           + DATE_HELP, MOMENT),
     _param("q", "Full-text search (diacritics optional: `du lieu` finds `dữ liệu`). "
            "Results are then ordered by relevance.", {"type": "string", "maxLength": 500}),
     CURSOR, LIMIT,
@@ -149,17 +152,33 @@ def _get(operation_id, summary, responses, parameters=(), tag="consultations"):
 
 
 PATHS = {
+    "/": _get("getIndex", "What the API offers", {
+        "200": {"description": "Links", "headers": VALIDATORS, "content": {
+            "application/json": {"schema": _obj({
+                "name": STR, "version": STR, "documentation": URL, "openapi": URL,
+                "consultations": URL})}}},
+        "304": {"description": "Not modified"}, "400": _error("Unknown parameter"),
+        "429": _error("Too many requests")}, tag="about"),
+    "/openapi.json": _get("getOpenApi", "This document", {
+        "200": {"description": "OpenAPI 3", "headers": VALIDATORS, "content": {
+            "application/json": {"schema": {"type": "object"}}}},
+        "304": {"description": "Not modified"}, "400": _error("Unknown parameter"),
+        "429": _error("Too many requests")}, tag="about"),
+    "/docs": _get("getDocs", "This API documented for people (HTML)", {
+        "200": {"description": "The documentation page",
+                "content": {"text/html": {"schema": {"type": "string"}}}},
+        "429": _error("Too many requests")}, tag="about"),
     "/consultations": _get(
         "listConsultations", "Public consultations, oldest first",
         _ok("ConsultationPage", "A page of consultations", paged=True), [
             _param("status", "Phase now.", {"type": "string", "enum": list(PUBLIC_PHASES)}),
-            _param("agency", "Agency slug.", {"type": "string", "maxLength": 100}),
+            _param("agency", "Agency slug.", {"type": "string", "pattern": "^[a-z0-9-]{1,100}$"}),
             _param("document_type", "Document type.",
                    {"type": "string", "enum": list(DOCUMENT_TYPES)}),
-            _param("opens_after", "Opening on or after. " + DATE_HELP),
-            _param("opens_before", "Opening before. " + DATE_HELP),
-            _param("closes_after", "Closing on or after. " + DATE_HELP),
-            _param("closes_before", "Closing before. " + DATE_HELP),
+            _param("opens_after", "Opening on or after. " + DATE_HELP, MOMENT),
+            _param("opens_before", "Opening before. " + DATE_HELP, MOMENT),
+            _param("closes_after", "Closing on or after. " + DATE_HELP, MOMENT),
+            _param("closes_before", "Closing before. " + DATE_HELP, MOMENT),
             CURSOR, LIMIT]),
     "/consultations/{slug}": _get(
         "getConsultation", "One consultation with its section tree",
@@ -197,7 +216,7 @@ PATHS = {
         "downloadComments", "Every published comment as CSV (UTF-8 with BOM), streamed", {
             "200": {"description": "CSV; cells that would start a spreadsheet formula "
                     "(= + - @) are prefixed with '", "content": {
-                        "text/csv": {"schema": {"type": "string"}}}},
+                        "text/csv": {"schema": {"type": "string", "format": "binary"}}}},
             "304": {"description": "Not modified"},
             "400": _error("A parameter is wrong"), "404": _error("Not found"),
             "413": _error("A request body was sent"), "429": _error("Too many requests")},
@@ -223,7 +242,7 @@ def openapi_document(server_url):
             "license": {"name": "Public data"},
         },
         "servers": [{"url": server_url}],
-        "tags": [{"name": "consultations"}, {"name": "sections"}, {"name": "comments"}],
+        "tags": [{"name": n} for n in ("about", "consultations", "sections", "comments")],
         "paths": PATHS,
         "components": {"schemas": SCHEMAS},
     }
