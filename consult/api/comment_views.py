@@ -8,6 +8,7 @@ from flask import Response, abort, request, stream_with_context
 from sqlalchemy import func, select
 
 from consult.api import params, queries, serializers
+from consult.api.consultation_views import consultation_or_404, section_or_404
 from consult.api.export import csv_stream
 from consult.api.http import bp, json_response, page_payload
 from consult.api.pagination import decode_page, encode_cursor, keyset_page, next_url
@@ -66,18 +67,11 @@ def _comment_list(consultation, section_id=None):
                          last_modified, link)
 
 
-def _consultation_or_404(slug):
-    consultation = queries.find_public_consultation(slug)
-    if consultation is None:
-        abort(404)
-    return consultation
-
-
 @bp.get("/consultations/<slug>/comments")
 def consultation_comments(slug):
     """Anyone: published comments of a consultation (``article`` narrows to one article)."""
     params.check_known(FILTERS + ("article",))
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     article_id = params.integer("article")
     if article_id is not None:
         version = consultation.current_version
@@ -92,10 +86,7 @@ def consultation_comments(slug):
 def section_comments(section_id):
     """Anyone: published comments of one article of a public consultation."""
     params.check_known(FILTERS)
-    section = db.session.get(Section, section_id) if section_id < 2**31 else None
-    consultation = section.version.consultation if section is not None else None
-    if consultation is None or not consultation.is_public:
-        abort(404)
+    section, consultation = section_or_404(section_id)
     return _comment_list(consultation, section.id)
 
 
@@ -113,7 +104,7 @@ def comment_detail(comment_id):
 def comments_csv(slug):
     """Anyone: every published comment of a consultation as CSV, streamed."""
     params.check_known(())
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     count, last_modified = db.session.execute(
         select(func.count(Comment.id), func.max(Comment.updated_at))
         .where(Comment.consultation_id == consultation.id)).one()

@@ -14,11 +14,20 @@ LIST_PARAMS = ("status", "agency", "document_type", "opens_after", "opens_before
                "closes_after", "closes_before", "cursor", "limit")
 
 
-def _consultation_or_404(slug):
+def consultation_or_404(slug):
     consultation = queries.find_public_consultation(slug)
     if consultation is None:
         abort(404)
     return consultation
+
+
+def section_or_404(section_id):
+    """(section, consultation) of a public consultation, or 404."""
+    section = db.session.get(Section, section_id) if section_id < 2**31 else None
+    consultation = section.version.consultation if section is not None else None
+    if consultation is None or not consultation.is_public:
+        abort(404)
+    return section, consultation
 
 
 @bp.get("/consultations")
@@ -48,7 +57,7 @@ def consultation_detail(slug):
     """Anyone: one public consultation with its section tree and comment count."""
     params.check_known(())
     now = utcnow()
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     counts = queries.comment_counts(consultation.id)
     total = sum(entry["comments"] for entry in counts.values())
     payload = serializers.consultation_detail(consultation, consultation.current_version,
@@ -60,7 +69,7 @@ def consultation_detail(slug):
 def consultation_sections(slug):
     """Anyone: every section of the draft in document order, with the article texts."""
     params.check_known(())
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     version = consultation.current_version
     counts = queries.comment_counts(consultation.id)
     data = [serializers.section_full(s, consultation,
@@ -75,10 +84,7 @@ def consultation_sections(slug):
 def section_detail(section_id):
     """Anyone: one section of a public consultation."""
     params.check_known(())
-    section = db.session.get(Section, section_id) if section_id < 2**31 else None
-    consultation = section.version.consultation if section is not None else None
-    if consultation is None or not consultation.is_public:
-        abort(404)
+    section, consultation = section_or_404(section_id)
     count = queries.comment_counts(consultation.id).get(section.id, {}).get("comments", 0)
     return json_response(serializers.section_full(section, consultation,
                                                   count if section.is_article else None),
@@ -89,7 +95,7 @@ def section_detail(section_id):
 def comment_counts(slug):
     """Anyone: published comments per article (and general ones), with stances."""
     params.check_known(())
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     counts = queries.comment_counts(consultation.id)
     empty = {"comments": 0, "replies": 0, "stances": {}}
     version = consultation.current_version

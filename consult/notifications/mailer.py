@@ -11,6 +11,7 @@ import smtplib
 import ssl
 import time
 from datetime import UTC, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -29,13 +30,16 @@ from consult.notifications.models import (
 )
 
 log = logging.getLogger("consult.notifications")
+#: CPython 3.11 drops the space between two encoded words when it folds a long non-ASCII
+#: Subject ("đã trả" arrives as "đãtrả"); 998 is RFC 5322's line limit, so it never folds.
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 #: a message claimed longer ago than this was left by a sender that died; take it again
 STALE_CLAIM = timedelta(minutes=10)
 
 
 def build_message(row):
     config = current_app.config
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = config["CONSULT_MAIL_SENDER"]
     message["To"] = row.to_address
     message["Subject"] = " ".join(row.subject.split())

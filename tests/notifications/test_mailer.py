@@ -1,9 +1,9 @@
 """Sending the e-mail queue through a real local SMTP server (aiosmtpd) and the file backend."""
 
 import socket
-from pathlib import Path
 from datetime import timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -114,3 +114,15 @@ def test_file_backend_writes_eml_files(app):
     assert len(files) == 1
     message = message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert message["To"] == author.email
+
+
+@pytest.mark.parametrize("number", [1, 1133, 98765])
+def test_long_vietnamese_subjects_keep_their_spaces(number):
+    from types import SimpleNamespace
+
+    subject = (f"[Góp ý dự thảo] Công dân {number} đã trả lời ý kiến của bạn về “Dự thảo "
+               f"Luật Thử nghiệm {number - 1}”.")
+    row = SimpleNamespace(id=1, to_address="a@example.vn", subject=subject, body_text="x",
+                          unsubscribe_url=None, created_at=utcnow())
+    parsed = message_from_bytes(mailer.build_message(row).as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == subject

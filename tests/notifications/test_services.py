@@ -19,7 +19,6 @@ from consult.notifications.messages import describe
 from consult.notifications.models import MailMessage, Notification
 from tests.factories import PASSWORD, make_comment, make_consultation, make_user
 
-
 pytestmark = pytest.mark.usefixtures("app")
 
 
