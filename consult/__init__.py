@@ -46,11 +46,13 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from consult import cli
     from consult.accounts.views import bp as accounts_bp
+    from consult.api import views as api_views
     from consult.comments import privacy as comments_privacy
     from consult.comments.views import bp as comments_bp
     from consult.core import errors, security, templating
     from consult.drafts.views import bp as drafts_bp
     from consult.moderation import views as moderation_views
+    from consult.notifications import views as notifications_views
     from consult.search import views as search_views
 
     errors.init_app(app)
@@ -62,6 +64,8 @@ def _register_blueprints(app):
     comments_privacy.init_app(app)
     moderation_views.init_app(app)
     search_views.init_app(app)
+    notifications_views.init_app(app)
+    api_views.init_app(app)
     cli.init_app(app)
 
 

@@ -143,7 +143,9 @@ def restore(backup_path, yes):
 
 
 def init_app(app):
+    from consult.notifications.cli import notifications_cli
     from consult.search.cli import search_cli
 
     bp.cli.add_command(search_cli)
+    bp.cli.add_command(notifications_cli)
     app.register_blueprint(bp)

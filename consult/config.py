@@ -53,12 +53,36 @@ DEFAULTS = {
     "RATE_LIMIT_REPORT": "30 per hour",
     # Send session cookies over HTTPS only (set true behind TLS).
     "SECURE_COOKIES": False,
+    # Open data API: requests per IP (Flask-Limiter syntax), page sizes.
+    "RATE_LIMIT_API": "120 per minute;3000 per hour",
+    "API_PAGE_SIZE": 50,
+    "API_MAX_PAGE_SIZE": 200,
+    # Notifications by e-mail. "file" writes each message to <instance>/mail/ (development);
+    # "smtp" sends through MAIL_SERVER. Links in e-mails start with SITE_URL.
+    "SITE_URL": "http://127.0.0.1:5000",
+    "MAIL_BACKEND": "file",
+    "MAIL_SENDER": "Cổng góp ý dự thảo <no-reply@consult.local>",
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    # "starttls", "ssl" or "none".
+    "MAIL_SECURITY": "none",
+    "MAIL_TIMEOUT": 10,
+    # Send queued e-mails right after the request that queued them; set false when
+    # `consult notifications worker` (or cron running `send`) does it.
+    "MAIL_INLINE": True,
+    # Attempts before a message is marked failed; retry after 1, 2, 4 … minutes.
+    "MAIL_MAX_ATTEMPTS": 6,
 }
 
 _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE",
                 "AUTO_HIDE_REPORTS", "SEARCH_CACHE_MB",
                 "SEARCH_BUILD_PROCS"}
+_INT_OPTIONS |= {"API_PAGE_SIZE", "API_MAX_PAGE_SIZE", "MAIL_PORT", "MAIL_TIMEOUT",
+                 "MAIL_MAX_ATTEMPTS"}
 _BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED", "SEARCH_INLINE"}
+_BOOL_OPTIONS |= {"MAIL_INLINE"}
 
 
 def _coerce(name, value):

@@ -88,13 +88,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def public_name(self):
         """Name shown next to comments: the organisation for businesses."""
-        return self.public_name_of(self.display_name, self.organisation_name, self.kind,
-                                   self.deleted_at)
+        return self.format_public_name(self.display_name, self.kind, self.organisation_name,
+                                       self.deleted_at)
 
     @staticmethod
-    def public_name_of(display_name, organisation_name, kind, deleted_at):
-        """``public_name`` from the columns (bulk readers such as the search rebuild)."""
-        if deleted_at is None and kind == KIND_BUSINESS and organisation_name:
+    def format_public_name(display_name, kind, organisation_name, deleted_at):
+        """``public_name`` from plain column values (bulk exports read columns, not objects)."""
+        if deleted_at is not None:
+            return display_name
+        if kind == KIND_BUSINESS and organisation_name:
             return f"{organisation_name} ({display_name})"
         return display_name
 

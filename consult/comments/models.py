@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.db_setup import TimestampMixin
+from consult.core.db_setup import TimestampMixin, utcnow
 from consult.extensions import db
 
 STANCES = {
@@ -34,6 +34,10 @@ class Comment(TimestampMixin, db.Model):
         Index("ix_comments_consultation_status", "consultation_id", "status"),
         Index("ix_comments_status_created", "status", "created_at"),
         Index("ix_comments_created", "created_at", "id"),
+        # keyset pages of one consultation's published comments (open data API, CSV)
+        Index("ix_comments_consultation_status_created", "consultation_id", "status",
+              "created_at", "id"),
+        Index("ix_comments_consultation_updated", "consultation_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -54,6 +58,9 @@ class Comment(TimestampMixin, db.Model):
     moderation_reason: Mapped[str | None] = mapped_column(Text)
     # Comma-separated screening rule codes that held the comment ("link,personal_data").
     screening_codes: Mapped[str | None] = mapped_column(String(100))
+    # Last change of any kind (status, reason, official mark): Last-Modified of the API.
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,
+                                                 nullable=False)
 
     consultation = relationship("Consultation")
     section = relationship("Section")

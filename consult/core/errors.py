@@ -1,6 +1,6 @@
 """Error pages in Vietnamese, JSON errors for API and JSON clients."""
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -25,11 +25,17 @@ def wants_json():
     ]
 
 
+#: machine-readable ``error.code`` of JSON errors
+CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         413: "payload_too_large", 429: "too_many_requests", 500: "server_error"}
+
+
 def error_response(code, message=None):
     """Render an error as a page or as JSON ``{"error": {...}}`` with status ``code``."""
     message = message or _(MESSAGES.get(code, MESSAGES[500]))
     if wants_json():
-        return jsonify(error={"status": code, "message": message}), code
+        return jsonify(error={"code": CODES.get(code, "error"), "status": code,
+                              "message": message}), code
     return render_template("errors/error.html", code=code, message=message), code
 
 
@@ -37,7 +43,10 @@ def _handle_http(exc):
     description = None
     if exc.code == 400 and exc.description and not exc.description.startswith("The browser"):
         description = exc.description
-    return error_response(exc.code or 500, description)
+    response = make_response(error_response(exc.code or 500, description))
+    if getattr(exc, "valid_methods", None):  # 405 says which methods would work
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
 
 
 def _handle_csrf(_exc):

@@ -65,6 +65,9 @@ class Consultation(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # "post": comments appear at once; "pre": they wait for a moderator.
     moderation_mode: Mapped[str] = mapped_column(String(10), nullable=False, default="post")
+    # Last edit or status change: Last-Modified of the API.
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,
+                                                 nullable=False)
 
     agency = relationship("Agency", back_populates="consultations")
     created_by = relationship("User")

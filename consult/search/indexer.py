@@ -96,8 +96,8 @@ def _published_comments(batch_size):
     """Every published comment of a public consultation, as light objects with the
     attributes ``comment_document`` reads: plain rows, no ORM objects, so a rebuild of a
     million comments stays fast and small."""
-    names = {row.id: User.public_name_of(row.display_name, row.organisation_name, row.kind,
-                                         row.deleted_at)
+    names = {row.id: User.format_public_name(row.display_name, row.kind,
+                                             row.organisation_name, row.deleted_at)
              for row in db.session.execute(select(User.id, User.display_name,
                                                   User.organisation_name, User.kind,
                                                   User.deleted_at))}
