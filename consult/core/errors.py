@@ -1,6 +1,6 @@
 """Error pages in Vietnamese, JSON errors for API and JSON clients."""
 
-from flask import jsonify, make_response, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -39,10 +39,22 @@ def error_response(code, message=None):
     return render_template("errors/error.html", code=code, message=message), code
 
 
+def _too_large_message(limit):
+    """The upload limit in words (the request was larger than MAX_CONTENT_LENGTH)."""
+    mib = 1024 * 1024
+    size = (f"{limit / mib:.1f}".removesuffix(".0") + " MB" if limit >= mib
+            else f"{max(1, limit // 1024)} KB")
+    return _("Tệp tải lên quá lớn: tối đa %(size)s. Hãy giảm dung lượng tệp (ví dụ bỏ hình "
+             "ảnh) rồi thử lại.", size=size)
+
+
 def _handle_http(exc):
     description = None
     if exc.code == 400 and exc.description and not exc.description.startswith("The browser"):
         description = exc.description
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if exc.code == 413 and limit and (request.content_length or 0) > limit:
+        description = _too_large_message(limit)
     response = make_response(error_response(exc.code or 500, description))
     if getattr(exc, "valid_methods", None):  # 405 says which methods would work
         response.headers["Allow"] = ", ".join(exc.valid_methods)

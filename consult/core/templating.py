@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from consult.core.db_setup import utcnow
 from consult.core.i18n import LANGUAGES
-from consult.core.markup import render_markdown
+from consult.core.markup import render_draft_inline, render_draft_table, render_markdown
 
 
 def local_datetime(value, fmt="dd/MM/yyyy HH:mm"):
@@ -56,6 +56,8 @@ def init_app(app):
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["iso_datetime"] = iso_datetime
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["draft_inline"] = render_draft_inline
+    app.jinja_env.filters["draft_table"] = render_draft_table
     app.jinja_env.globals["time_left"] = time_left
     app.jinja_env.globals["modify_query"] = modify_query
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES

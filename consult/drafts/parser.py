@@ -151,6 +151,19 @@ def _match_heading(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+def heading_kind(line: str) -> str | None:
+    """The kind of heading ``line`` is ('dieu', 'chuong', ...), or None for ordinary text."""
+    heading = _match_heading(_clean(line))
+    return heading[0] if heading else None
+
+
+def looks_like_closing(line: str) -> bool:
+    """Whether ``line`` starts the closing ("Nơi nhận:", "CHỦ TỊCH ...", "Luật này được ...
+    thông qua") or ends the last article with './.' (what follows is the closing)."""
+    text = _clean(line)
+    return text.endswith(_TERMINATOR) or any(p.match(text) for p in _CLOSING)
+
+
 def _split_lines(text: str) -> list[str]:
     """Validate and normalise ``text``; return its lines (line N is at index N-1)."""
     if not isinstance(text, str):
@@ -287,6 +300,8 @@ def split_clauses(body: str) -> list[Clause]:
     child (it continues that khoản, also when it follows one of its điểm); text before
     the first khoản, or after a top-level điểm, stays at the top level. Anchors are
     'khoan-2', 'khoan-2-diem-a', 'diem-a' ('đ' -> 'dd'); a repeated anchor gets '-2', '-3'.
+    Consecutive lines starting with '|' form one 'table' clause (a Markdown pipe table, as
+    the .docx import writes tables). Texts keep inline ``**bold**`` / ``*italic*`` markup.
     """
     result: list[Clause] = []
     khoan: Clause | None = None
@@ -300,18 +315,26 @@ def split_clauses(body: str) -> list[Clause]:
         line = _clean(raw)
         if not line:
             continue
-        if match := _KHOAN.match(line):
+        shown = raw.strip().lstrip("#").strip()  # keeps inline **bold** / *italic* markup
+        target = khoan.children if khoan else result
+        if shown.startswith("|"):
+            if target and target[-1].kind == "table":
+                target[-1].text += "\n" + shown
+            else:
+                target.append(Clause("table", "", shown, ""))
+        elif match := _KHOAN.match(line):
             number = match.group(1)
-            khoan = Clause("khoan", number, match.group(2), unique(f"khoan-{number}"))
+            kept = _KHOAN.match(shown)
+            khoan = Clause("khoan", number, (kept or match).group(2), unique(f"khoan-{number}"))
             result.append(khoan)
         elif match := _DIEM.match(line):
             letter = match.group(1)
             base = f"{khoan.anchor}-" if khoan else ""
             anchor = unique(f"{base}diem-{'dd' if letter == 'đ' else letter}")
-            (khoan.children if khoan else result).append(
-                Clause("diem", letter, match.group(2), anchor))
+            kept = _DIEM.match(shown)
+            target.append(Clause("diem", letter, (kept or match).group(2), anchor))
         else:
-            (khoan.children if khoan else result).append(Clause("text", "", line, ""))
+            target.append(Clause("text", "", shown, ""))
     return result
 
 

@@ -11,7 +11,7 @@ from consult.core.forms import apply_service_error, choices
 from consult.core.permissions import require, roles_required
 from consult.core.timeutil import from_local, to_local
 from consult.drafts import services
-from consult.drafts.forms import ConsultationForm
+from consult.drafts.forms import ConsultationForm, submitted_text
 from consult.drafts.models import PHASE_LABELS, Agency
 from consult.extensions import db
 
@@ -47,18 +47,6 @@ def _agency_choices(form):
     form.agency_id.choices = choices((a.id, a.name) for a in agencies)
 
 
-def _draft_text(form):
-    """The pasted text, or the uploaded .txt/.md file decoded as UTF-8."""
-    upload = form.upload.data
-    if upload and getattr(upload, "filename", ""):
-        raw = upload.read()
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ServiceError(_("Tệp phải được mã hoá UTF-8."), field="upload") from None
-    return form.text.data or ""
-
-
 def _agency_for(form):
     agency = db.session.get(Agency, form.agency_id.data)
     if agency is None or not (current_user.is_admin or current_user.agency_id == agency.id):
@@ -76,7 +64,7 @@ def create():
         abort(403)
     if form.validate_on_submit():
         try:
-            text = _draft_text(form)
+            text = submitted_text(form)
             if not text.strip():
                 raise ServiceError(_("Vui lòng dán toàn văn dự thảo hoặc tải tệp lên."),
                                    field="text")
@@ -115,7 +103,7 @@ def edit(slug):
         form.text.data = consultation.current_version.source_text
     if form.validate_on_submit():
         try:
-            text = _draft_text(form) if consultation.status == "draft" else None
+            text = submitted_text(form) if consultation.status == "draft" else None
             services.update_consultation(
                 consultation, form.title.data, form.doc_type.data, form.summary.data,
                 from_local(form.opens_at.data), from_local(form.closes_at.data), text,
