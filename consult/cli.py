@@ -62,7 +62,8 @@ def create_user(email, password, display_name, role, agency_name):
 @click.option("--closes", default=None, help="Local date/time; default 30 days after opening")
 @click.option("--publish/--no-publish", default=True, show_default=True)
 def import_draft(path, title, agency_name, doc_type, summary, opens, closes, publish):
-    """Import a draft from a .txt/.md file as a new consultation."""
+    """Import a draft from a .docx, .txt or .md file as a new consultation."""
+    from consult.drafts.docx_import import read_draft_upload
     from consult.drafts.services import (
         create_consultation,
         get_or_create_agency,
@@ -72,9 +73,9 @@ def import_draft(path, title, agency_name, doc_type, summary, opens, closes, pub
     if not path.exists():
         _fail(f"File not found: {path}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        _fail(f"{path} is not UTF-8 text.")
+        text = read_draft_upload(path.name, path.read_bytes())  # .docx, or UTF-8 text
+    except ServiceError as error:
+        _fail(f"{path}: {error.message}")
     opens_at = _parse_local(opens, "--opens") or utcnow()
     closes_at = _parse_local(closes, "--closes") or opens_at + timedelta(days=30)
     try:

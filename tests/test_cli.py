@@ -57,7 +57,24 @@ def test_import_draft_errors_exit_2(runner, tmp_path):
     result = runner.invoke(args=["consult", "import-draft", str(good), "--title", "T",
                                  "--agency", "A", "--opens", "mai"])
     assert result.exit_code == 2 and "--opens" in result.output
+    renamed = tmp_path / "renamed.docx"
+    renamed.write_bytes(b"%PDF-1.4")
+    result = runner.invoke(args=["consult", "import-draft", str(renamed), "--title", "T",
+                                 "--agency", "A"])
+    assert result.exit_code == 2 and "đổi đuôi" in result.output
     assert db.session.query(Consultation).count() == 0
+
+
+def test_import_draft_from_word(runner, tmp_path):
+    from tests.drafts.docx_samples import build_docx, law_text
+
+    data, _ = build_docx(law_text("luat-thu-vien-2019.txt"), headings=True, numbering="direct")
+    path = tmp_path / "thu-vien.docx"
+    path.write_bytes(data)
+    result = runner.invoke(args=["consult", "import-draft", str(path), "--title", "Luật Thư viện",
+                                 "--agency", "Bộ Văn hóa, Thể thao và Du lịch"])
+    assert result.exit_code == 0, result.output
+    assert "52 articles" in result.output
 
 
 def test_seed_demo_is_realistic_and_runs_once(runner):

@@ -81,7 +81,7 @@ def test_table_inside_an_article_stays_a_table(app):
     assert len(tables) == 1 and tables[0].text.count("\n") == 3
 
 
-def test_article_page_renders_tables_and_emphasis(client, app):
+def test_draft_marks_and_tables_render_safely(app):
     from consult.core.markup import render_draft_inline, render_draft_table
 
     html = str(render_draft_table("| A | **B** |\n| --- | --- |\n| <script>x</script> | 2 |"))
