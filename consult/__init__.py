@@ -50,6 +50,7 @@ def _register_blueprints(app):
     from consult.comments import privacy as comments_privacy
     from consult.comments.views import bp as comments_bp
     from consult.core import errors, security, templating
+    from consult.drafts.version_views import bp as versions_bp
     from consult.drafts.views import bp as drafts_bp
     from consult.moderation import views as moderation_views
     from consult.notifications import views as notifications_views
@@ -61,6 +62,7 @@ def _register_blueprints(app):
     app.register_blueprint(accounts_bp)
     app.register_blueprint(drafts_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(versions_bp)
     comments_privacy.init_app(app)
     moderation_views.init_app(app)
     search_views.init_app(app)

@@ -56,6 +56,24 @@ ROUTES = [
     ("GET", "/api/v1/consultations/{open}/comments.csv", {"*": 200}),
     ("GET", "/api/v1/comments/{comment}", {"*": 200}),
     ("POST", "/api/v1/consultations", {"*": 405}),
+    # versions (a consultation in two versions: tests/drafts/test_version_views.py)
+    ("GET", "/c/{open}/phien-ban", {"*": 200}),
+    ("GET", "/c/{draft}/phien-ban", {"staff_own": 200, "admin": 200, "*": 404}),
+    ("GET", "/c/{open}/phien-ban/1", {"*": 200}),
+    ("GET", "/c/{open}/phien-ban/1/dieu-1", {"*": 302}),
+    ("GET", "/c/{draft}/phien-ban/1/dieu-1", {"staff_own": 302, "admin": 302, "*": 404}),
+    ("GET", "/c/{open}/phien-ban/1.docx", {"*": 200}),
+    ("GET", "/c/{open}/phien-ban/1.txt", {"*": 200}),
+    ("GET", "/c/{draft}/phien-ban/1.txt", {"staff_own": 200, "admin": 200, "*": 404}),
+    ("GET", "/c/{open}/phien-ban/moi", {"anonymous": LOGIN, "staff_own": 200, "admin": 200,
+                                        "*": 403}),
+    ("GET", "/c/{draft}/phien-ban/moi", {"anonymous": LOGIN, "staff_own": 302, "admin": 302,
+                                         "*": 403}),
+    ("POST", "/c/{open}/phien-ban/moi", {"anonymous": 403, "staff_own": 422, "admin": 422,
+                                         "*": 403}),
+    ("GET", "/c/{open}/thay-doi", {"*": 200}),
+    ("GET", "/c/{draft}/thay-doi", {"staff_own": 200, "admin": 200, "*": 404}),
+    ("GET", "/c/{open}/thay-doi/dieu-1", {"*": 404}),  # one version: nothing to compare
 ]
 
 FORM_DATA = {

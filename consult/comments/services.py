@@ -19,6 +19,7 @@ from consult.core.markup import render_markdown
 from consult.core.outbox import enqueue
 from consult.core.text import normalize_text
 from consult.drafts.parser import clause_choices
+from consult.drafts.versions import earlier_sections
 from consult.extensions import db
 
 
@@ -79,6 +80,9 @@ def submit_comment(user, consultation, body, stance, section=None, proposed_word
         raise ServiceError(_("Vui lòng chọn quan điểm của bạn."), field="stance")
     if section is not None and section.version.consultation_id != consultation.id:
         raise ServiceError(_("Điều khoản không thuộc dự thảo này."))
+    if section is not None and not section.version.is_current:
+        raise ServiceError(_("Điều này thuộc phiên bản trước của dự thảo; hãy góp ý cho phiên "
+                             "bản hiện hành."))
     proposed_wording = normalize_text(proposed_wording) or None
     if proposed_wording:
         if section is None:
@@ -102,6 +106,9 @@ def reply_to_comment(user, parent, body, now=None):
         parent = parent.parent
     if parent.status != STATUS_PUBLISHED:
         raise ServiceError(_("Không thể trả lời ý kiến này."))
+    if parent.section is not None and not parent.section.version.is_current:
+        raise ServiceError(_("Ý kiến này góp cho phiên bản trước của dự thảo; không thể trả "
+                             "lời thêm."))
     _check_open(parent.consultation, now or utcnow())
     body = _clean_body(body, field="reply_body")
     return _create(user, parent.consultation, parent.section, body, parent=parent)
@@ -184,3 +191,22 @@ def reaction_counts(comment_ids):
     for comment_id, kind, n in rows:
         counts[comment_id][kind] = n
     return counts
+
+
+def earlier_version_comments(section, limit=5):
+    """Comments on the earlier versions of an article ("ý kiến về phiên bản trước").
+
+    One group per earlier version, newest first: {"section", "total", "comments"} with the
+    first ``limit`` published top-level comments, oldest first.
+    """
+    groups = []
+    for earlier in earlier_sections(section):
+        published = (Comment.section_id == earlier.id, Comment.status == STATUS_PUBLISHED,
+                     Comment.parent_id.is_(None))
+        total = db.session.scalar(select(func.count(Comment.id)).where(*published))
+        if total:
+            comments = db.session.scalars(select(Comment).where(*published)
+                                          .order_by(Comment.created_at, Comment.id)
+                                          .limit(limit)).all()
+            groups.append({"section": earlier, "total": total, "comments": comments})
+    return groups

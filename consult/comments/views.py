@@ -26,9 +26,17 @@ from consult.core.ratelimit import per_account_and_ip
 from consult.drafts.models import Section
 from consult.drafts.parser import clause_choices, split_clauses
 from consult.drafts.services import find_article, find_consultation, neighbour_articles
+from consult.drafts.version_views import article_url
+from consult.drafts.versions import current_section, find_version
 from consult.extensions import db
 
 bp = Blueprint("comments", __name__)
+
+
+@bp.app_context_processor
+def _comment_counts():
+    """For the drafts domain's pages (versions, changes): published comments per section."""
+    return {"comment_counts": services.published_counts_by_section}
 
 
 def _load_consultation(slug):
@@ -38,8 +46,8 @@ def _load_consultation(slug):
     return consultation
 
 
-def _load_article(consultation, anchor):
-    version = consultation.current_version
+def _load_article(consultation, anchor, version=None):
+    version = version or consultation.current_version
     article = find_article(version, anchor) if version else None
     if article is None:
         abort(404)
@@ -87,15 +95,22 @@ def _render_consultation(consultation, form, status=200):
 
 
 def _render_article(consultation, article, form, status=200):
-    previous, following = neighbour_articles(consultation.current_version, article)
+    version = article.version
+    previous, following = neighbour_articles(version, article)
     chain, parent = [], article.parent
     while parent is not None:
         chain.insert(0, parent)
         parent = parent.parent
+    page_args = {"slug": consultation.slug, "anchor": article.anchor}
+    if not version.is_current:
+        page_args["number"] = version.number
     return render_template(
         "comments/article.html", consultation=consultation, article=article,
         clauses=split_clauses(article.body), previous=previous, following=following,
-        breadcrumbs=chain, form=form, sections=consultation.current_version.sections,
+        breadcrumbs=chain, form=form, sections=version.sections, version=version,
+        is_current=version.is_current, page_args=page_args,
+        current_article=None if version.is_current else current_section(article),
+        earlier=services.earlier_version_comments(article),
         counts=services.published_counts_by_section(consultation.id),
         **_comments_context(consultation, article),
     ), status
@@ -113,6 +128,20 @@ def article_page(slug, anchor):
     """Anyone: one article with its khoản/điểm anchors and its comments."""
     consultation = _load_consultation(slug)
     article = _load_article(consultation, anchor)
+    return _render_article(consultation, article, _comment_form(article))
+
+
+@bp.get("/c/<slug>/phien-ban/<int:number>/<anchor>")
+def version_article_page(slug, number, anchor):
+    """Anyone who may see the consultation: an article of an earlier version, read-only,
+    with the comments written on it (the current version's article redirects)."""
+    consultation = _load_consultation(slug)
+    version = find_version(consultation, number)
+    if version is None:
+        abort(404)
+    article = _load_article(consultation, anchor, version)
+    if version.is_current:
+        return redirect(url_for("comments.article_page", slug=slug, anchor=anchor))
     return _render_article(consultation, article, _comment_form(article))
 
 
@@ -173,7 +202,7 @@ def _comment_url(comment):
     if top.section is None:
         url = url_for("comments.consultation_page", slug=slug, **args)
     else:
-        url = url_for("comments.article_page", slug=slug, anchor=top.section.anchor, **args)
+        url = article_url(top.section, **args)
     return f"{url}#{comment.anchor}"
 
 
@@ -226,8 +255,7 @@ def withdraw(comment_id):
 def _section_url(comment):
     if comment.section is None:
         return url_for("comments.consultation_page", slug=comment.consultation.slug)
-    return url_for("comments.article_page", slug=comment.consultation.slug,
-                   anchor=comment.section.anchor)
+    return article_url(comment.section)
 
 
 @bp.post("/y-kien/<int:comment_id>/bay-to/<kind>")

@@ -126,13 +126,21 @@ class DraftVersion(TimestampMixin, db.Model):
     source_text: Mapped[str] = mapped_column(Text, nullable=False)
     preamble: Mapped[str] = mapped_column(Text, nullable=False, default="")
     closing: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # What changed and why, in the agency's words ("Chỉnh lý sau đợt lấy ý kiến thứ nhất").
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     consultation = relationship("Consultation", back_populates="versions")
+    created_by = relationship("User")
     sections = relationship("Section", back_populates="version", order_by="Section.position",
                             cascade="all, delete-orphan")
 
     def articles(self):
         return [s for s in self.sections if s.kind == "dieu"]
+
+    @property
+    def is_current(self):
+        return self.consultation.current_version is self
 
 
 class Section(db.Model):
@@ -152,9 +160,14 @@ class Section(db.Model):
     title: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     anchor: Mapped[str] = mapped_column(String(120), nullable=False)
+    # The section of the previous version this one continues (None in version 1 and for
+    # sections added in this version); set once by consult.drafts.versions when published.
+    previous_section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"), index=True)
 
     version = relationship("DraftVersion", back_populates="sections")
-    parent = relationship("Section", remote_side="Section.id")
+    parent = relationship("Section", remote_side="Section.id", foreign_keys=[parent_id])
+    previous = relationship("Section", remote_side="Section.id",
+                            foreign_keys=[previous_section_id])
 
     KIND_LABELS = {"phan": "Phần", "chuong": "Chương", "muc": "Mục", "tieu_muc": "Tiểu mục",
                    "dieu": "Điều"}

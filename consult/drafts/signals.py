@@ -10,3 +10,5 @@ consultation_published = _signals.signal("consultation-published")
 consultation_closed = _signals.signal("consultation-closed")
 #: sent with ``consultation`` when the agency publishes its dossier (status concluded)
 dossier_published = _signals.signal("dossier-published")
+#: sent with the new ``DraftVersion`` when staff publish a new version of a consultation
+version_published = _signals.signal("version-published")

@@ -54,7 +54,28 @@ def _seed(app):
         article = consultation.current_version.articles()[1]
         submit_comment(other, consultation, "Cần định nghĩa rõ dữ liệu điện tử.", "amend",
                        article)
+        _seed_versions(agency, other, now)
         db.session.commit()
+
+
+def _seed_versions(agency, author, now):
+    """A consultation in two versions (Điều 10 inserted, the rest renumbered), for the
+    change view and the pages of an earlier version."""
+    from bench.revisions import amend_article, insert_article
+    from consult.comments.services import submit_comment
+    from consult.drafts.services import create_consultation, publish_consultation
+    from consult.drafts.versions import publish_new_version
+    from tests.drafts.docx_samples import law_text
+
+    consultation = create_consultation(
+        agency, "Dự thảo Luật Thư viện", "Luật", "Hai phiên bản.", now - timedelta(days=1),
+        now + timedelta(days=20), law_text("luat-thu-vien-2019.txt"))
+    publish_consultation(consultation, now - timedelta(days=1))
+    old_10 = consultation.current_version.articles()[9]
+    submit_comment(author, consultation, "Nên quy định rõ hơn về thư viện số.", "amend", old_10)
+    text, _ = insert_article(consultation.current_version.source_text, "II")
+    text = amend_article(text, 11, "Thư viện", "Thư viện công lập")
+    publish_new_version(consultation, text, "Chỉnh lý sau đợt lấy ý kiến thứ nhất.")
 
 
 @pytest.fixture(scope="session")

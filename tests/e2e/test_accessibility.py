@@ -6,8 +6,12 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.e2e.conftest import STAFF_EMAIL, log_in
 
 PUBLIC_PAGES = ["/", "/dang-nhap", "/dang-ky", "/c/du-thao-luat-du-lieu",
-                "/c/du-thao-luat-du-lieu/dieu-2", "/khong-co-trang-nay"]
-STAFF_PAGES = ["/quan-ly", "/quan-ly/tao-moi", "/tai-khoan", "/c/du-thao-luat-du-lieu/sua"]
+                "/c/du-thao-luat-du-lieu/dieu-2", "/khong-co-trang-nay",
+                "/c/du-thao-luat-thu-vien/thay-doi", "/c/du-thao-luat-thu-vien/thay-doi/dieu-11",
+                "/c/du-thao-luat-thu-vien/phien-ban", "/c/du-thao-luat-thu-vien/phien-ban/1",
+                "/c/du-thao-luat-thu-vien/phien-ban/1/dieu-10", "/c/du-thao-luat-thu-vien/dieu-11"]
+STAFF_PAGES = ["/quan-ly", "/quan-ly/tao-moi", "/tai-khoan", "/c/du-thao-luat-du-lieu/sua",
+               "/c/du-thao-luat-du-lieu/phien-ban/moi"]
 
 
 def _serious(page):
