@@ -124,6 +124,7 @@ class _SegmentRun:
         variants = self._variants(kind, text)
         arrays = [self.cache.postings(self.segment, self.reader, v) for v in variants]
         exact = next((a for v, a in zip(variants, arrays, strict=True) if v == text), None)
+        arrays = [a for a in arrays if len(a[0])]  # variants whose documents were all deleted
         if not arrays:
             ids, tf = EMPTY_IDS, np.zeros(0)
         elif len(arrays) == 1:

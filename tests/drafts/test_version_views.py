@@ -109,18 +109,25 @@ def test_versions_list_and_version_page(client, revised):
     assert client.get(f"/c/{slug}/phien-ban/5").status_code == 404
 
 
+@pytest.fixture
+def staff_law(client, app):
+    """An open consultation of Luật An ninh mạng, its agency's staff logged in."""
+    agency = make_agency()
+    staff = make_user(role="agency", agency=agency)
+    consultation = make_consultation(agency, text=law_text(LAW))
+    db.session.commit()
+    login(client, staff)
+    return consultation
+
+
 def _new_version_form(note="Vòng 2: bổ sung Điều 44.", **extra):
     data = {"note": note, "text": "", "preview": "", "publish": "Đăng"}
     data.update(extra)
     return data
 
 
-def test_staff_preview_then_publish(client, app):
-    agency = make_agency()
-    staff = make_user(role="agency", agency=agency)
-    consultation = make_consultation(agency, text=law_text(LAW))
-    db.session.commit()
-    login(client, staff)
+def test_staff_preview_then_publish(client, staff_law):
+    consultation = staff_law
     url = f"/c/{consultation.slug}/phien-ban/moi"
     form = client.get(url).get_data(as_text=True)
     assert "Điều 43. Hiệu lực thi hành" in form  # the current text to edit
@@ -136,12 +143,8 @@ def test_staff_preview_then_publish(client, app):
     assert consultation.current_version.number == 2
 
 
-def test_new_version_from_a_word_file(client, app):
-    agency = make_agency()
-    staff = make_user(role="agency", agency=agency)
-    consultation = make_consultation(agency, text=law_text(LAW))
-    db.session.commit()
-    login(client, staff)
+def test_new_version_from_a_word_file(client, staff_law):
+    consultation = staff_law
     revised, _ = insert_article(consultation.current_version.source_text, "II")
     data, _ = build_docx(revised, headings=True, numbering="direct", tracked=True)
     response = client.post(f"/c/{consultation.slug}/phien-ban/moi", data=_new_version_form(
@@ -151,12 +154,8 @@ def test_new_version_from_a_word_file(client, app):
     assert len(consultation.current_version.articles()) == 44
 
 
-def test_new_version_refusals_are_explained(client, app):
-    agency = make_agency()
-    staff = make_user(role="agency", agency=agency)
-    consultation = make_consultation(agency, text=law_text(LAW))
-    db.session.commit()
-    login(client, staff)
+def test_new_version_refusals_are_explained(client, staff_law):
+    consultation = staff_law
     url = f"/c/{consultation.slug}/phien-ban/moi"
     cases = [
         (_new_version_form(upload=(io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),

@@ -203,3 +203,22 @@ def test_near_twin_articles_follow_the_renumbering_not_the_number():
     matches = match_sections(old, new)
     assert {new[j].number: old[i].number for j, i in matches.items()} == {
         "1": "1", "3": "2", "4": "3"}
+
+
+def test_search_index_follows_the_new_version(app):
+    from consult.search import indexer
+    from consult.search.query import search
+
+    consultation = _law_consultation()
+    v1 = consultation.current_version
+    db.session.commit()
+    indexer.drain_all()
+    revised, inserted = insert_article(v1.source_text, "II")
+    v2 = publish_new_version(consultation, remove_article(revised, 5), "Vòng 2.")
+    db.session.commit()
+    indexer.drain_all()
+    hits = search("công khai minh bạch", consultation_id=consultation.id, kind="section").hits
+    assert f"s:{_article(v2, inserted).id}" in [hit.doc_id for hit in hits]
+    v2_ids = {f"s:{s.id}" for s in v2.articles()}
+    everything = search("an ninh mạng", consultation_id=consultation.id, kind="section")
+    assert everything.hits and {hit.doc_id for hit in everything.hits} <= v2_ids
