@@ -211,10 +211,10 @@ def find_version(consultation, number):
 
 def earlier_sections(section):
     """The sections ``section`` continues, newest first (empty in version 1)."""
-    chain, current = [], section
-    while current.previous_section_id is not None:
-        current = db.session.get(Section, current.previous_section_id)
+    chain, current = [], section.previous
+    while current is not None:
         chain.append(current)
+        current = current.previous
     return chain
 
 
