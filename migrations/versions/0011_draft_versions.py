@@ -1,7 +1,7 @@
 """draft versions: a note and an author per version, sections matched to the previous version
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-02 10:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
