@@ -74,6 +74,20 @@ DEFAULTS = {
     "MAIL_INLINE": True,
     # Attempts before a message is marked failed; retry after 1, 2, 4 … minutes.
     "MAIL_MAX_ATTEMPTS": 6,
+    # Dossier: a group of (near-)identical comments this large is a campaign, shown as one.
+    "DOSSIER_CAMPAIGN_MIN": 5,
+    # Dossier: estimated Jaccard similarity from which two comments count as copies.
+    "DOSSIER_DUPLICATE_THRESHOLD": 0.7,
+    # Dossier: comments read for the key phrases of each theme.
+    "DOSSIER_PHRASE_SAMPLE": 12,
+    # Dossier: an article with at most this many comments outside campaigns lists each one
+    # in the table; above it, the table has a row per theme.
+    "DOSSIER_DETAIL_MAX": 20,
+    # Dossier: the web page analyses a consultation of at most this many comments during
+    # the request; larger ones in a background thread (or `consult dossier analyse`).
+    "DOSSIER_INLINE_MAX": 20000,
+    # Dossier: a running analysis silent for this many seconds counts as interrupted.
+    "DOSSIER_RUN_TIMEOUT": 300,
 }
 
 _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE",
@@ -81,6 +95,9 @@ _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "C
                 "SEARCH_BUILD_PROCS"}
 _INT_OPTIONS |= {"API_PAGE_SIZE", "API_MAX_PAGE_SIZE", "MAIL_PORT", "MAIL_TIMEOUT",
                  "MAIL_MAX_ATTEMPTS"}
+_INT_OPTIONS |= {"DOSSIER_CAMPAIGN_MIN", "DOSSIER_PHRASE_SAMPLE", "DOSSIER_DETAIL_MAX",
+                 "DOSSIER_INLINE_MAX", "DOSSIER_RUN_TIMEOUT"}
+_FLOAT_OPTIONS = {"DOSSIER_DUPLICATE_THRESHOLD"}
 _BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED", "SEARCH_INLINE"}
 _BOOL_OPTIONS |= {"MAIL_INLINE"}
 
@@ -88,6 +105,8 @@ _BOOL_OPTIONS |= {"MAIL_INLINE"}
 def _coerce(name, value):
     if name in _INT_OPTIONS:
         return int(value)
+    if name in _FLOAT_OPTIONS:
+        return float(value)
     if name in _BOOL_OPTIONS and isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return value

@@ -1,0 +1,1 @@
+"""Feedback dossier: agency answers, analysis of all comments, official summary table."""
