@@ -50,6 +50,7 @@ def _register_blueprints(app):
     from consult.comments import privacy as comments_privacy
     from consult.comments.views import bp as comments_bp
     from consult.core import errors, security, templating
+    from consult.dossier import views as dossier_views
     from consult.drafts.version_views import bp as versions_bp
     from consult.drafts.views import bp as drafts_bp
     from consult.moderation import views as moderation_views
@@ -68,6 +69,7 @@ def _register_blueprints(app):
     search_views.init_app(app)
     notifications_views.init_app(app)
     api_views.init_app(app)
+    dossier_views.init_app(app)
     cli.init_app(app)
 
 

@@ -74,6 +74,14 @@ ROUTES = [
     ("GET", "/c/{open}/thay-doi", {"*": 200}),
     ("GET", "/c/{draft}/thay-doi", {"staff_own": 200, "admin": 200, "*": 404}),
     ("GET", "/c/{open}/thay-doi/dieu-1", {"*": 404}),  # one version: nothing to compare
+    # dossier (every dossier route, also on a concluded consultation: tests/dossier/test_views.py)
+    ("GET", "/c/{open}/tong-hop", {"staff_own": 200, "admin": 200, "*": 404}),
+    ("GET", "/c/{open}/tong-hop/tra-loi", {"anonymous": LOGIN, "staff_own": 200, "admin": 200,
+                                           "*": 403}),
+    ("POST", "/c/{open}/tong-hop/phan-tich", {"anonymous": 403, "staff_own": 302, "admin": 302,
+                                              "*": 403}),
+    ("GET", "/c/{open}/tong-hop.csv", {"anonymous": LOGIN, "staff_own": 200, "admin": 200,
+                                       "*": 403}),
 ]
 
 FORM_DATA = {

@@ -44,3 +44,22 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Dossier workspace: a "select every comment on this page" box (ticking one by one works too).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-select-all]").forEach(function (holder) {
+    var name = holder.dataset.selectAll;
+    var label = document.createElement("label");
+    label.className = "check";
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + (holder.dataset.label || "")));
+    holder.appendChild(label);
+    box.addEventListener("change", function () {
+      holder.closest("form").querySelectorAll("input[name='" + name + "']").forEach(function (c) {
+        c.checked = box.checked;
+      });
+    });
+  });
+});
