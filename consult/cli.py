@@ -144,9 +144,11 @@ def restore(backup_path, yes):
 
 
 def init_app(app):
+    from consult.dossier.cli import dossier_cli
     from consult.notifications.cli import notifications_cli
     from consult.search.cli import search_cli
 
     bp.cli.add_command(search_cli)
     bp.cli.add_command(notifications_cli)
+    bp.cli.add_command(dossier_cli)
     app.register_blueprint(bp)
