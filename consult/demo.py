@@ -126,6 +126,34 @@ def _moderation_examples(consultation, created, users, rng, now):
             report_comment(reporter, comment, rng.choice(["off_topic", "spam"]))
 
 
+ANSWERS = {
+    "accepted": "Ban soạn thảo tiếp thu, đã chỉnh sửa quy định theo hướng làm rõ nội dung được "
+                "góp ý.",
+    "partly": "Tiếp thu một phần: bổ sung nội dung được góp ý; phần còn lại sẽ được hướng dẫn "
+              "trong nghị định quy định chi tiết.",
+    "explained": "Ban soạn thảo xin giữ như dự thảo vì quy định này thống nhất với các luật "
+                 "chuyên ngành và phù hợp với thực tiễn thi hành.",
+    "noted": "Ban soạn thảo ghi nhận ý kiến để nghiên cứu khi xây dựng văn bản hướng dẫn.",
+}
+
+
+def _conclude(consultation, staff):
+    """Analyse the closed consultation, answer every comment and publish its dossier.
+
+    The analysis is a job that commits what was seeded so far.
+    """
+    from consult.dossier.analysis import analyse_consultation
+    from consult.dossier.services import Filters, answer_comments, publish_dossier, review_page
+
+    analyse_consultation(consultation, staff)
+    review = review_page(consultation, Filters(), per_page=100_000)
+    codes = list(ANSWERS)
+    for n, (comment, _answer, _assignment) in enumerate(review.rows):
+        code = codes[n % len(codes)]
+        answer_comments(staff, consultation, [comment.id], code, ANSWERS[code])
+    publish_dossier(staff, consultation)
+
+
 def seed_demo_data(comment_count=300, seed=36):
     """Create the demo world; returns a one-line summary. The caller commits."""
     rng = random.Random(seed)
@@ -136,8 +164,8 @@ def seed_demo_data(comment_count=300, seed=36):
     create_staff_user("kiemduyet@demo.consult.vn", DEMO_PASSWORD, "Kiểm duyệt viên", "moderator")
     create_staff_user("canbo.bca@demo.consult.vn", DEMO_PASSWORD, "Cán bộ Bộ Công an", "agency",
                       security)
-    create_staff_user("canbo.bvhttdl@demo.consult.vn", DEMO_PASSWORD, "Cán bộ Bộ VHTTDL",
-                      "agency", culture)
+    culture_staff = create_staff_user("canbo.bvhttdl@demo.consult.vn", DEMO_PASSWORD,
+                                      "Cán bộ Bộ VHTTDL", "agency", culture)
     users = [register_user(f"congdan{i}@demo.consult.vn", DEMO_PASSWORD, name, "citizen",
                            province=rng.choice(PROVINCES))
              for i, name in enumerate(_people(rng, 30), start=1)]
@@ -167,5 +195,6 @@ def seed_demo_data(comment_count=300, seed=36):
     _comment_on(library, users, rng, comment_count - open_count, now - timedelta(days=11))
     db.session.flush()
     close_consultation(library, now - timedelta(days=10))
+    _conclude(library, culture_staff)
     return (f"Demo data loaded: 2 consultations, {len(users) + 4} users, "
             f"{comment_count} comments (password for every demo account: {DEMO_PASSWORD}).")

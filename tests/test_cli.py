@@ -81,7 +81,7 @@ def test_seed_demo_is_realistic_and_runs_once(runner):
     result = runner.invoke(args=["consult", "seed-demo", "--if-empty", "--comments", "60"])
     assert result.exit_code == 0, result.output
     consultations = db.session.query(Consultation).order_by(Consultation.id).all()
-    assert [c.phase() for c in consultations] == ["open", "closed"]
+    assert [c.phase() for c in consultations] == ["open", "concluded"]  # dossier published
     assert len(consultations[0].current_version.articles()) == 43
     top_level = db.session.query(Comment).filter(Comment.parent_id.is_(None))
     assert top_level.count() == 60 + 2  # plus two examples the screening holds
