@@ -154,11 +154,13 @@ def _save(consultation, analysis, result, campaign_of, theme_of, ids, chunk=2000
 
 
 def _sections_order(consultation):
-    """{section id: position}, general comments (None) first."""
-    version = consultation.current_version
+    """{section id: order}: general comments (None) first, then the current version's
+    articles, then those of earlier versions."""
+    current = consultation.current_version
     order = {None: 0}
-    for section in (version.articles() if version else []):
-        order[section.id] = section.position
+    for version in consultation.versions:
+        for section in version.articles():
+            order[section.id] = section.position + 100_000 * (version is not current)
     return order
 
 

@@ -77,14 +77,17 @@ def answer_comments(user, consultation, comment_ids, disposition, explanation, s
         rows = db.session.execute(
             select(Comment, Answer).outerjoin(Answer, Answer.comment_id == Comment.id)
             .where(Comment.id.in_(ids[start:start + _CHUNK]), *covered(consultation.id))).all()
+        given = []
         for comment, answer in rows:
             if answer is not None and (only_unanswered or (
                     answer.disposition, answer.explanation) == (disposition, explanation)):
                 continue
-            _set_answer(user, consultation, comment, answer, disposition, explanation, scope,
-                        now)
-            changed += 1
-        db.session.flush()
+            given.append((comment, _set_answer(user, consultation, comment, answer, disposition,
+                                               explanation, scope, now)))
+        db.session.flush()  # answers have their ids before subscribers hear of them
+        for comment, answer in given:
+            comment_answered.send(comment, answer=answer)
+        changed += len(given)
     if changed:
         db.session.execute(update(Analysis).where(Analysis.consultation_id == consultation.id)
                            .values(answers_changed_at=now))
@@ -108,7 +111,7 @@ def _set_answer(user, consultation, comment, answer, disposition, explanation, s
     db.session.add(AnswerVersion(answer=answer, number=answer.version, disposition=disposition,
                                  explanation=explanation, author=user, scope=scope,
                                  created_at=now))
-    comment_answered.send(comment, answer=answer)
+    return answer
 
 
 def group_comment_ids(consultation, kind, number):
@@ -253,10 +256,15 @@ def review_page(consultation, filters, page=1, per_page=50):
 # ---- keeping the cache honest ------------------------------------------------------------
 
 def _mark_changed(comment, **_kwargs):
-    """A covered comment appeared or changed status: the cached analysis is now stale."""
+    """A covered comment appeared or changed status: the cached analysis is now stale.
+
+    No autoflush here: other receivers (notifications) wait for the flush to see the reason
+    moderation sets just after the status.
+    """
     if comment.parent_id is None:
-        db.session.execute(update(Analysis).where(
-            Analysis.consultation_id == comment.consultation_id).values(changed_at=utcnow()))
+        with db.session.no_autoflush:
+            db.session.execute(update(Analysis).where(
+                Analysis.consultation_id == comment.consultation_id).values(changed_at=utcnow()))
 
 
 def connect_signals():

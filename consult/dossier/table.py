@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
 from consult.comments.models import Comment
@@ -104,10 +105,18 @@ def answers_summary(consultation, analysis):
 # ---- the rows -------------------------------------------------------------------------------
 
 def _section_labels(consultation):
-    version = consultation.current_version
+    """{section id: (label, title, order, anchor)} for the articles of every version (those of
+    an earlier version are marked with it), general comments (None) first."""
     labels = {None: (_("Ý kiến chung"), _("Ý kiến chung về dự thảo"), 0, None)}
-    for section in (version.articles() if version else []):
-        labels[section.id] = (section.label, section.title, section.position, section.anchor)
+    current = consultation.current_version
+    for version in consultation.versions:
+        for section in version.articles():
+            label = section.label
+            if version is not current:
+                label += " " + _("(phiên bản %(n)d)", n=version.number)
+            labels[section.id] = (label, section.title,
+                                  section.position + 100_000 * (version is not current),
+                                  section.anchor if version is current else None)
     return labels
 
 
@@ -159,7 +168,7 @@ def _detail_comments(consultation, section_ids):
         select(Comment, Answer).outerjoin(Answer, Answer.comment_id == Comment.id)
         .outerjoin(Assignment, Assignment.comment_id == Comment.id)
         .where(*covered(consultation.id), where, Assignment.campaign.is_(None))
-        .order_by(Comment.id)).all()
+        .options(joinedload(Comment.author)).order_by(Comment.id)).all()
     grouped = {}
     for comment, answer in rows:
         grouped.setdefault(comment.section_id, []).append((comment, answer))

@@ -93,7 +93,15 @@ def page(slug):
         wordings=wordings_beside_text(consultation, dossier.result) if dossier.result else [],
         headings=table_headings(), action_form=ActionForm(), intro=introduction(dossier),
         events=services.events(consultation) if manager else [],
-        counts=services.answered_counts(consultation) if manager else None)
+        counts=_counts(consultation, dossier) if manager else None)
+
+
+def _counts(consultation, dossier):
+    """(answered, covered) from the cached summary (kept current as answers change), or
+    counted when there is no analysis yet."""
+    if dossier.result:
+        return dossier.answered, dossier.total
+    return services.answered_counts(consultation)
 
 
 def _run_in_background(app, consultation_id, analysis_id, user_id):

@@ -56,6 +56,9 @@ def _seed(app):
                        article)
         _seed_versions(agency, other, now)
         db.session.commit()
+        from consult.dossier.analysis import analyse_consultation
+
+        analyse_consultation(consultation)  # the dossier page with its figures
 
 
 def _seed_versions(agency, author, now):

@@ -11,7 +11,8 @@ PUBLIC_PAGES = ["/", "/dang-nhap", "/dang-ky", "/c/du-thao-luat-du-lieu",
                 "/c/du-thao-luat-thu-vien/phien-ban", "/c/du-thao-luat-thu-vien/phien-ban/1",
                 "/c/du-thao-luat-thu-vien/phien-ban/1/dieu-10", "/c/du-thao-luat-thu-vien/dieu-11"]
 STAFF_PAGES = ["/quan-ly", "/quan-ly/tao-moi", "/tai-khoan", "/c/du-thao-luat-du-lieu/sua",
-               "/c/du-thao-luat-du-lieu/phien-ban/moi"]
+               "/c/du-thao-luat-du-lieu/phien-ban/moi", "/c/du-thao-luat-du-lieu/tong-hop",
+               "/c/du-thao-luat-du-lieu/tong-hop/tra-loi"]
 
 
 def _serious(page):
