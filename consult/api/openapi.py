@@ -51,6 +51,21 @@ SCHEMAS = {
                                      "description": "The query parameter at fault (400)."}},
         "additionalProperties": False}}),
     "Agency": _obj({"slug": STR, "name": STR}),
+    # The dossier's inner parts are documented in docs/dossier.md; the top level is fixed.
+    "Dossier": {
+        "type": "object", "additionalProperties": False,
+        "required": ["format", "consultation", "introduction", "table"],
+        "properties": {
+            "format": STR, "consultation": {"type": "object"},
+            "analysed_at": NSTR, "stale": {"type": "boolean"},
+            "introduction": {"type": "array", "items": STR},
+            "statistics": {"type": "object", "nullable": True},
+            "answers": {"type": "object", "nullable": True},
+            "campaigns": {"type": "array", "items": {"type": "object"}},
+            "themes": {"type": "array", "items": {"type": "object"}},
+            "overall_themes": {"type": "array", "items": {"type": "object"}},
+            "wordings": {"type": "object"},
+            "table": {"type": "array", "items": {"type": "object"}}}},
     "Consultation": _obj(CONSULTATION),
     "SectionNode": _obj({
         "id": INT, "kind": {"type": "string", "enum": list(SECTION_KINDS)}, "number": STR,
@@ -221,8 +236,11 @@ PATHS = {
             "400": _error("A parameter is wrong"), "404": _error("Not found"),
             "413": _error("A request body was sent"), "429": _error("Too many requests")},
         [SLUG], "comments"),
-    # The dossier (bản tổng hợp, tiếp thu, giải trình) of a concluded consultation is added
-    # here as "/consultations/{slug}/dossier" once consult.dossier provides its JSON.
+    "/consultations/{slug}/dossier": _get(
+        "getDossier", "The dossier (bản tổng hợp, tiếp thu, giải trình ý kiến) of a concluded "
+        "consultation: statistics, campaigns, themes and the official table with the agency's "
+        "answers (format: docs/dossier.md); 404 until the agency publishes it",
+        _ok("Dossier", "The dossier"), [SLUG], "dossier"),
 }
 
 
@@ -242,7 +260,8 @@ def openapi_document(server_url):
             "license": {"name": "Public data"},
         },
         "servers": [{"url": server_url}],
-        "tags": [{"name": n} for n in ("about", "consultations", "sections", "comments")],
+        "tags": [{"name": n} for n in ("about", "consultations", "sections", "comments",
+                                       "dossier")],
         "paths": PATHS,
         "components": {"schemas": SCHEMAS},
     }

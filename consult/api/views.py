@@ -2,7 +2,12 @@
 
 from flask import render_template, url_for
 
-from consult.api import comment_views, consultation_views, params  # noqa: F401  (routes on bp)
+from consult.api import (  # noqa: F401  (routes on bp)
+    comment_views,
+    consultation_views,
+    dossier_views,
+    params,
+)
 from consult.api.http import PREFIX, add_cors, bp, json_response
 from consult.api.openapi import PATHS, openapi_document
 

@@ -59,7 +59,9 @@ def csv_rows(consultation):
             writer.writerow([
                 row.id, base + str(row.id),
                 f"Điều {row.number}" if row.number else "", row.clause_ref or "",
-                _author(row), row.author_kind, row.stance or "",
+                "" if row.display_name is None else User.format_public_name(
+                    row.display_name, row.kind, row.organisation_name, row.deleted_at),
+                row.author_kind, row.stance or "",
                 local_datetime(row.created_at, "yyyy-MM-dd HH:mm"), row.body,
                 row.proposed_wording or "", row.campaign or "", row.theme or "",
                 row.disposition or "", str(DISPOSITIONS.get(row.disposition, "")),
@@ -67,14 +69,6 @@ def csv_rows(consultation):
                 local_datetime(row.answered_at, "yyyy-MM-dd HH:mm") if row.answered_at else "",
                 row.version or ""])
         yield flush()
-
-
-def _author(row):
-    if row.display_name is None:
-        return ""
-    if row.kind == "business" and row.organisation_name and row.deleted_at is None:
-        return f"{row.organisation_name} ({row.display_name})"
-    return row.display_name
 
 
 def write_csv(consultation, target):

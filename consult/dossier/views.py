@@ -269,10 +269,14 @@ def answer_one(slug, comment_id):
 
 
 @bp.get("/c/<slug>/tong-hop.<fmt>")
-@login_required
 def export(slug, fmt):
-    """Staff of the agency and admins: the dossier as DOCX, PDF, CSV or JSON."""
-    consultation = _managed(slug)
+    """Anyone once the dossier is published ("công khai"); before that staff of the agency
+    and admins: the dossier as DOCX, PDF, CSV or JSON."""
+    consultation = _consultation_or_404(slug)
+    if consultation.phase() != PHASE_CONCLUDED:
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        require(consultation.can_manage(current_user))
     if fmt not in (*EXPORTS, "csv"):
         abort(404)
     filename = f"tong-hop-{consultation.slug}.{fmt}"
