@@ -18,6 +18,8 @@ from consult.search.schema import Codec, make_schema
 
 _lock = threading.RLock()
 _searchers = {}
+_retired = []  # (when, searcher) replaced by a newer one, closed RETIRED_SECONDS later
+RETIRED_SECONDS = 30.0
 
 WRITER_TIMEOUT = 5.0
 CREATE_LOCK = "CREATELOCK"
@@ -89,24 +91,29 @@ def searcher():
 
     Not ``Searcher.refresh()``: it reuses the reader of every segment whose id did not
     change, with that segment's old list of deleted documents, so a comment hidden in an
-    older segment would still be found. A replaced searcher is not closed here (another
-    thread may still be reading it); its files close when the last reference goes.
+    older segment would still be found. A replaced searcher is closed a while later, not at
+    once: another thread may still be reading it.
     """
     key = str(index_dir())
     with _lock:
         current = _searchers.get(key)
         if current is None or not _retrying(current.up_to_date):
+            if current is not None:
+                _retired.append((time.monotonic(), current))
             current = _retrying(lambda: open_index().searcher())
-        _searchers[key] = current
+            _searchers[key] = current
+        while _retired and time.monotonic() - _retired[0][0] > RETIRED_SECONDS:
+            _retired.pop(0)[1].close()
         return current
 
 
 def close_searchers():
     """Close every cached searcher (tests, and before deleting an index folder)."""
     with _lock:
-        for cached in _searchers.values():
+        for cached in [*_searchers.values(), *(s for _t, s in _retired)]:
             cached.close()
         _searchers.clear()
+        _retired.clear()
 
 
 def writer(ix, timeout=WRITER_TIMEOUT):
