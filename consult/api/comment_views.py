@@ -113,6 +113,8 @@ def comments_csv(slug):
     url_prefix = serializers.site_url("comments.permalink", comment_id=0)[:-1]
     response = Response(stream_with_context(csv_stream(consultation.id, url_prefix)),
                         mimetype="text/csv")
+    # make_conditional would otherwise read the whole body to set Content-Length
+    response.implicit_sequence_conversion = False
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{consultation.slug}-y-kien.csv"')

@@ -17,6 +17,8 @@ from consult.drafts.models import Section
 from consult.extensions import db
 
 BATCH = 2000
+#: rows written to the buffer before it is sent on
+CHUNK_ROWS = 500
 #: characters that make a spreadsheet read a cell as a formula (CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -63,7 +65,7 @@ def csv_stream(consultation_id, url_prefix, batch=BATCH):
     writer.writerow(CSV_COLUMNS)
     for n, row in enumerate(export_rows(consultation_id, batch), 1):
         writer.writerow([_safe(v) for v in csv_row(row, url_prefix)])
-        if n % 500 == 0:
+        if n % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()

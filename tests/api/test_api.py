@@ -272,3 +272,37 @@ def test_status_follows_the_clock_and_early_closing(api):
     db.session.commit()
     body = api.get(f"/api/v1/consultations/{consultation.slug}").get_json()
     assert body["status"] == "closed" and body["closed_at"]
+
+
+def test_csv_download_is_streamed_with_bom_and_guarded_cells(api, client, monkeypatch):
+    from consult.api import comment_views, export
+
+    produced = []
+    real_stream = comment_views.csv_stream
+
+    def counting_stream(*args, **kwargs):
+        for chunk in real_stream(*args, **kwargs):
+            produced.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(comment_views, "csv_stream", counting_stream)
+    monkeypatch.setattr(export, "CHUNK_ROWS", 1)
+    consultation = make_consultation()
+    make_comment(consultation, body="=SUM(A1:A9) không phải công thức")
+    for n in range(3):
+        make_comment(consultation, body=f"Ý kiến thứ {n} về Điều 1.")
+    db.session.commit()
+    url = f"/api/v1/consultations/{consultation.slug}/comments.csv"
+    streamed = client.get(url, buffered=False)
+    # stream_with_context primes the generator: one chunk, not the whole file
+    assert len(produced) == 1
+    chunks = list(streamed.response)
+    streamed.close()
+    assert len(chunks) == len(produced) == 5  # one row per chunk, then the empty tail
+    response = api.get(url)
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and text.startswith("\ufeff")
+    lines = text.lstrip("\ufeff").splitlines()
+    assert len(lines) == 1 + 4 and "'=SUM(A1:A9)" in text
+    again = api.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
