@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from consult.accounts.models import User
+from consult.api.pagination import after_key
 from consult.api.serializers import CSV_COLUMNS, csv_row
 from consult.comments.models import STATUS_PUBLISHED, Comment
 from consult.drafts.models import Section
@@ -42,8 +43,7 @@ def export_rows(consultation_id, batch=BATCH):
     while True:
         query = base
         if last is not None:
-            query = query.where((Comment.created_at > last[0])
-                                | ((Comment.created_at == last[0]) & (Comment.id > last[1])))
+            query = query.where(after_key(Comment.created_at, Comment.id, *last))
         rows = db.session.execute(query.limit(batch)).all()
         yield from rows
         if len(rows) < batch:
