@@ -88,6 +88,10 @@ DEFAULTS = {
     "DOSSIER_INLINE_MAX": 20000,
     # Dossier: a running analysis silent for this many seconds counts as interrupted.
     "DOSSIER_RUN_TIMEOUT": 300,
+    # Dossier web page: rows of the official table per page (the downloads hold them all),
+    # and the largest campaigns listed above it (every campaign has its row in the table).
+    "DOSSIER_ROWS_PER_PAGE": 100,
+    "DOSSIER_CAMPAIGNS_SHOWN": 20,
 }
 
 _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE",
@@ -96,7 +100,8 @@ _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "C
 _INT_OPTIONS |= {"API_PAGE_SIZE", "API_MAX_PAGE_SIZE", "MAIL_PORT", "MAIL_TIMEOUT",
                  "MAIL_MAX_ATTEMPTS"}
 _INT_OPTIONS |= {"DOSSIER_CAMPAIGN_MIN", "DOSSIER_PHRASE_SAMPLE", "DOSSIER_DETAIL_MAX",
-                 "DOSSIER_INLINE_MAX", "DOSSIER_RUN_TIMEOUT"}
+                 "DOSSIER_INLINE_MAX", "DOSSIER_RUN_TIMEOUT", "DOSSIER_ROWS_PER_PAGE",
+                 "DOSSIER_CAMPAIGNS_SHOWN"}
 _FLOAT_OPTIONS = {"DOSSIER_DUPLICATE_THRESHOLD"}
 _BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED", "SEARCH_INLINE"}
 _BOOL_OPTIONS |= {"MAIL_INLINE"}

@@ -277,6 +277,14 @@ def load_dossier(consultation, with_rows=True, with_ids=False):
     return Dossier(consultation, analysis, result, summary, rows)
 
 
+def page_of(rows, number, per_page):
+    """(the rows of page ``number``, that page's number, the number of pages); a number out
+    of range gives the nearest page."""
+    pages = max(1, -(-len(rows) // per_page))
+    number = min(max(number or 1, 1), pages)
+    return rows[(number - 1) * per_page:number * per_page], number, pages
+
+
 def wordings_beside_text(consultation, result):
     """[(article, [wording entries], number proposed)] for the articles that received
     proposed wordings."""

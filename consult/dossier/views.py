@@ -41,6 +41,7 @@ from consult.dossier.table import (
     introduction,
     load_dossier,
     number,
+    page_of,
     table_headings,
     wordings_beside_text,
 )
@@ -87,8 +88,13 @@ def page(slug):
     dossier = load_dossier(consultation)
     running = analysis_job.run_is_alive(dossier.analysis)
     db.session.commit()  # keeps the answers summary the page computed
+    config = current_app.config
+    rows, table_page, table_pages = page_of(dossier.rows, _int_arg("trang"),
+                                            config["CONSULT_DOSSIER_ROWS_PER_PAGE"])
     return render_template(
         "dossier/page.html", consultation=consultation, dossier=dossier, manager=manager,
+        rows=rows, table_page=table_page, table_pages=table_pages,
+        campaigns_shown=config["CONSULT_DOSSIER_CAMPAIGNS_SHOWN"],
         running=running, charts=page_charts(consultation, dossier) if dossier.result else None,
         wordings=wordings_beside_text(consultation, dossier.result) if dossier.result else [],
         headings=table_headings(), action_form=ActionForm(), intro=introduction(dossier),
@@ -168,8 +174,9 @@ def publish(slug):
 
 
 def _int_arg(name):
+    """A small whole number from the query string, or None (never an error)."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
 def _filters():

@@ -1,5 +1,7 @@
 """Dossier pages and actions through HTTP: who may do what, forms, publication, public view."""
 
+import re
+
 import pytest
 
 from consult.dossier import services
@@ -176,3 +178,23 @@ def test_stale_analysis_is_flagged_to_staff(client, closed):
     login(client, closed["staff"])
     page = client.get(f"/c/{consultation.slug}/tong-hop").get_data(as_text=True)
     assert "nên phân tích lại" in page
+
+
+def test_the_table_is_paged_and_bad_page_numbers_give_a_page(app, client, closed):
+    consultation = closed["consultation"]
+    login(client, closed["staff"])
+    url = f"/c/{consultation.slug}/tong-hop"
+    client.post(url + "/phan-tich")
+    app.config.update(CONSULT_DOSSIER_ROWS_PER_PAGE=2, CONSULT_DOSSIER_CAMPAIGNS_SHOWN=0)
+    first = client.get(url).get_data(as_text=True)
+    assert 'id="dong-1"' in first and 'id="dong-2"' in first and 'id="dong-3"' not in first
+    assert "Trang 1 / " in first and "trang=2#table-heading" in first
+    assert "Và 1 nhóm nhỏ hơn" in first and "Nhóm 1: 7 ý kiến" not in first
+    second = client.get(url + "?trang=2").get_data(as_text=True)
+    assert 'id="dong-3"' in second and 'id="dong-1"' not in second
+    for bad in ("abc", "-1", "0", "9" * 5000, "٣", "1e9"):
+        response = client.get(url, query_string={"trang": bad})
+        assert response.status_code == 200, bad
+        assert 'id="dong-1"' in response.get_data(as_text=True), bad
+    last = client.get(url + "?trang=999999999").get_data(as_text=True)
+    assert 'id="dong-1"' not in last and re.search(r"Trang (\d+) / \1<", last)
