@@ -175,8 +175,7 @@ DRIVERS = {"mouse": Mouse, "keyboard": Keyboard}
 def log_in(act, email, password=PASSWORD):
     """From any page: the header's login link, then the form."""
     page = act.page
-    act.follow(page.get_by_role("navigation", name="Điều hướng chính")
-               .get_by_role("link", name="Đăng nhập"))
+    act.follow(page.locator(".site-header").get_by_role("link", name="Đăng nhập"))
     act.fill(page.get_by_label("E-mail"), email)
     act.fill(page.get_by_label("Mật khẩu", exact=True), password)
     act.press(page.get_by_role("button", name="Đăng nhập"))

@@ -3,12 +3,14 @@ the mouse and once with the keyboard alone (the ``act`` fixture, tests/e2e/drive
 
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     CITIZEN_EMAIL,
+    CONCLUDED,
     MODERATOR_EMAIL,
     OTHER_EMAIL,
     PASSWORD,
@@ -23,7 +25,8 @@ DATA_LAW = "du-thao-luat-du-lieu"
 
 
 def header(page):
-    return page.get_by_role("navigation", name="Điều hướng chính")
+    """The site header (brand, search box, navigation, language switch) in any language."""
+    return page.locator(".site-header")
 
 
 def plant_comment(app, text, slug=DATA_LAW, article=1):
@@ -259,3 +262,45 @@ def test_moderator_clears_the_queue_in_bulk(act, live_app):
         expect(general.get_by_text(text)).to_be_visible()
     for text in reported:
         expect(page.get_by_text(text)).to_have_count(0)
+
+
+def shown_times(page):
+    """(the datetime attribute as local time, the text shown) of the comments' times."""
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    times = page.locator(".comment-meta time")
+    return [(datetime.fromisoformat(t.get_attribute("datetime")).astimezone(zone),
+             t.inner_text()) for t in times.all()]
+
+
+def test_english_through_the_header_switch_and_back(page):
+    page.goto(f"/c/{DATA_LAW}/dieu-2")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    times = shown_times(page)
+    assert times and all(text == f"{when:%d/%m/%Y %H:%M}" for when, text in times), times
+    expect(page.locator(".time-left")).to_have_text(re.compile(r"^còn \d+ ngày$"))
+
+    header(page).get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(f"/c/{DATA_LAW}/dieu-2$"))  # the same page
+    expect(page.get_by_role("heading", name=re.compile(r"^Comments on Điều 2"))).to_be_visible()
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_attached()
+    times = shown_times(page)  # "6 December 2026, 09:30"
+    assert times and all(text == f"{when.day} {when:%B %Y, %H:%M}" for when, text in times), times
+    expect(page.locator(".time-left")).to_have_text(re.compile(r"^\d+ days? left$"))
+    count = page.locator("#comments-heading")
+    expect(count).to_have_text(re.compile(rf"\({len(times) - count_replies(page)}\)$"))
+
+    page.goto(f"{CONCLUDED}/tong-hop")  # the published dossier: its chart's days
+    day = page.locator(".chart-axis span").first
+    expect(day).to_have_text(re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$"))
+
+    header(page).get_by_role("button", name="Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(day).to_have_text(re.compile(r"^\d\d/\d\d/\d{4}$"))
+    page.goto(f"/c/{DATA_LAW}/dieu-2")
+    expect(page.get_by_role("heading", name=re.compile(r"^Ý kiến về Điều 2"))).to_be_visible()
+    assert all(text == f"{when:%d/%m/%Y %H:%M}" for when, text in shown_times(page))
+
+
+def count_replies(page):
+    return page.locator(".reply .comment-meta time").count()
