@@ -152,6 +152,7 @@ def live_server(live_app):
 
 @pytest.fixture(scope="session")
 def browser():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -169,7 +170,6 @@ def open_page(browser, live_server, viewport, name, **options):
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         yield page
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         name = name.replace("[", "-").replace("]", "").replace("/", "_")
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     finally:
