@@ -8,8 +8,6 @@ indicator (an outline or a box-shadow, from ``:focus-visible``). It never clicks
 pointer event while it drives fails the test (see ``Keyboard.pointer_events``).
 """
 
-from tests.e2e.conftest import PASSWORD
-
 MAX_TABS = 250
 
 # The step the keyboard takes: where focus is, whether it reached ``el``, and whether the
@@ -170,13 +168,3 @@ class Keyboard(Mouse):
 
 
 DRIVERS = {"mouse": Mouse, "keyboard": Keyboard}
-
-
-def log_in(act, email, password=PASSWORD):
-    """From any page: the header's login link, then the form."""
-    page = act.page
-    act.follow(page.locator(".site-header").get_by_role("link", name="Đăng nhập"))
-    act.fill(page.get_by_label("E-mail"), email)
-    act.fill(page.get_by_label("Mật khẩu", exact=True), password)
-    act.press(page.get_by_role("button", name="Đăng nhập"))
-    page.get_by_text("Đăng nhập thành công.").wait_for()

@@ -18,69 +18,18 @@ from tests.e2e.conftest import (
     planting,
     unique,
 )
-from tests.e2e.drivers import log_in
+from tests.e2e.steps import (
+    DATA_LAW,
+    fill_passwords,
+    header,
+    log_in,
+    plant_comment,
+    register,
+    reply_and_report,
+    thread_of,
+    write_comment,
+)
 from tests.factories import SMALL_LAW, VALID_TAX_CODE
-
-DATA_LAW = "du-thao-luat-du-lieu"
-
-
-def header(page):
-    """The site header (brand, search box, navigation, language switch) in any language."""
-    return page.locator(".site-header")
-
-
-def plant_comment(app, text, slug=DATA_LAW, article=1):
-    """A published comment by a new citizen on Điều ``article + 1``: a fresh one to reply to
-    and report in each run (three reports would hide a shared one, and screening holds one
-    author's repeated texts)."""
-    from consult.accounts.services import register_user
-    from consult.comments.services import submit_comment
-    from consult.drafts.services import find_consultation
-
-    with planting(app):
-        consultation = find_consultation(slug)
-        author = register_user(unique("nguoikhac"), PASSWORD, "Trần Thị Khác")
-        submit_comment(author, consultation, text, "agree",
-                       consultation.current_version.articles()[article])
-
-
-def thread_of(page, text):
-    """The top-level comment containing ``text`` (with its replies and boxes)."""
-    return page.locator("li.comment:not(.reply)").filter(has_text=text)
-
-
-def reply_and_report(act, comment, reply_text, reason="Không liên quan"):
-    """Reply to a comment in its "Trả lời" box, then report it with a reason."""
-    page = act.page
-    act.open(comment.locator(":scope > details.reply-box > summary"))
-    act.fill(comment.get_by_label("Trả lời ý kiến này"), reply_text)
-    act.press(comment.get_by_role("button", name="Gửi trả lời"))
-    expect(page.locator(".reply").filter(has_text=reply_text)).to_be_visible()
-    act.open(comment.locator(":scope > details.report-box > summary"))
-    act.check(comment.locator(":scope > details.report-box").get_by_label(reason))
-    act.fill(comment.locator(":scope > details.report-box")
-             .get_by_label("Chi tiết (bắt buộc với lý do Khác)"), "Không bàn về Điều này.")
-    act.press(comment.get_by_role("button", name="Gửi báo cáo"))
-    expect(page.get_by_text("Cảm ơn bạn. Báo cáo đã được gửi tới kiểm duyệt viên.")).to_be_visible()
-
-
-def register(act, email, name, business=False, tax_code=VALID_TAX_CODE):
-    page = act.page
-    page.goto("/")
-    act.follow(header(page).get_by_role("link", name="Đăng ký"))
-    act.fill(page.get_by_label("E-mail"), email)
-    act.fill(page.get_by_label("Họ và tên (tên hiển thị)"), name)
-    fill_passwords(act)
-    if business:
-        act.check(page.get_by_role("radio", name="Doanh nghiệp / tổ chức"))
-        act.fill(page.get_by_label("Tên doanh nghiệp / tổ chức"), "Công ty Cổ phần Sao Mai")
-        act.fill(page.get_by_label("Mã số thuế"), tax_code)
-    act.press(page.get_by_role("button", name="Đăng ký"))
-
-
-def fill_passwords(act):
-    act.fill(act.page.get_by_label("Mật khẩu (ít nhất 8 ký tự)"), PASSWORD)
-    act.fill(act.page.get_by_label("Nhập lại mật khẩu"), PASSWORD)
 
 
 def search_until_found(act, query, wanted, seconds=10):
@@ -109,13 +58,8 @@ def test_citizen_comments_replies_reports_and_searches(act, live_app):
     act.follow(page.get_by_role("link", name=re.compile("Điều 2. Giải thích từ ngữ")).first)
     expect(page.locator("#khoan-2-diem-a")).to_contain_text("Thu thập dữ liệu")
 
-    act.check(page.get_by_label("Đề xuất sửa đổi"))
-    act.choose(page.get_by_label("Góp ý cho khoản / điểm"), "khoan-2-diem-a")
-    act.fill(page.get_by_label("Nội dung góp ý"), f"Đề nghị ghi rõ **thu thập hợp pháp** ({run}).")
-    act.fill(page.get_by_label("Đề xuất câu chữ thay thế (không bắt buộc)"),
-             "a) Thu thập dữ liệu một cách hợp pháp;")
-    act.press(page.get_by_role("button", name="Gửi góp ý"))
-    expect(page.get_by_text("Cảm ơn bạn đã góp ý.")).to_be_visible()
+    write_comment(act, f"Đề nghị ghi rõ **thu thập hợp pháp** ({run}).", clause="khoan-2-diem-a",
+                  wording="a) Thu thập dữ liệu một cách hợp pháp;")
     mine = thread_of(page, f"thu thập hợp pháp ({run})")
     expect(mine.locator("strong", has_text="thu thập hợp pháp")).to_be_visible()
     expect(mine).to_contain_text("a) Thu thập dữ liệu một cách hợp pháp;")
