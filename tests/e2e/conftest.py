@@ -43,13 +43,14 @@ def _seed(app):
         publish_consultation,
     )
     from consult.extensions import db
+    from consult.moderation.services import report_comment
     from tests.factories import SMALL_LAW
 
     with app.app_context():
         db.create_all()
         agency = get_or_create_agency("Bộ Thử nghiệm")
         staff = create_staff_user(STAFF_EMAIL, PASSWORD, "Cán bộ E2E", "agency", agency)
-        create_staff_user(MODERATOR_EMAIL, PASSWORD, "Kiểm duyệt E2E", "moderator")
+        moderator = create_staff_user(MODERATOR_EMAIL, PASSWORD, "Kiểm duyệt E2E", "moderator")
         create_staff_user(ADMIN_EMAIL, PASSWORD, "Quản trị E2E", "admin")
         other = register_user(OTHER_EMAIL, PASSWORD, "Trần Thị Khác")
         citizen = register_user(CITIZEN_EMAIL, PASSWORD, "Phạm Văn Công")
@@ -61,7 +62,13 @@ def _seed(app):
         article = consultation.current_version.articles()[1]
         seeded = submit_comment(other, consultation, "Cần định nghĩa rõ dữ liệu điện tử.",
                                 "amend", article)
-        reply_to_comment(citizen, seeded, "Tôi cũng nghĩ vậy.")  # a notification for `other`
+        general = submit_comment(moderator, consultation, "Nên công bố lộ trình thực hiện.",
+                                 "agree")
+        for parent in (seeded, general):  # `other` and the moderator each get a notification
+            reply_to_comment(citizen, parent, "Tôi cũng nghĩ vậy.")
+        report_comment(citizen, seeded, "off_topic")  # the moderation queue has something
+        submit_comment(citizen, consultation, "Tham khảo thêm tại https://vi.wikipedia.org/wiki/"
+                       "Dữ_liệu", "other")  # held by screening: a link
         _seed_versions(agency, other, now)
         db.session.commit()
         from consult.dossier.analysis import analyse_consultation
@@ -69,6 +76,9 @@ def _seed(app):
         analyse_consultation(consultation)  # the dossier page with its figures
         _seed_concluded(agency, staff, other, citizen, now=now)
         db.session.commit()
+        from consult.search.indexer import drain_all
+
+        drain_all()  # searchable from the first test on
 
 
 def _seed_concluded(agency, staff, *authors, now):

@@ -50,11 +50,19 @@ def serious(page):
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
+# What a page must show for its check to mean anything.
+SHOWS = {"/search?q=du+lieu+dien+tu": ".search-hit", "/search?q=***": "p.note",
+         "/kiem-duyet?tab=flagged": ".queue-item", "/thong-bao": ".notification",
+         "/quan-tri/nhat-ky": "tbody tr", f"{CONCLUDED}/tong-hop": ".chart"}
+
+
 def check_pages(page, paths, lang="vi"):
     """Each page: its declared language, axe, and a screenshot in artifacts/e2e/."""
     found = {}
     for path in paths:
         page.goto(path)
+        if path in SHOWS:
+            expect(page.locator(SHOWS[path]).first).to_be_visible()
         problems = serious(page)
         declared = page.locator("html").get_attribute("lang")
         if declared != lang:
