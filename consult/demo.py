@@ -137,7 +137,7 @@ ANSWERS = {
 }
 
 
-def _conclude(consultation, staff):
+def conclude_with_answers(consultation, staff):
     """Analyse the closed consultation, answer every comment and publish its dossier.
 
     The analysis is a job that commits what was seeded so far.
@@ -195,6 +195,6 @@ def seed_demo_data(comment_count=300, seed=36):
     _comment_on(library, users, rng, comment_count - open_count, now - timedelta(days=11))
     db.session.flush()
     close_consultation(library, now - timedelta(days=10))
-    _conclude(library, culture_staff)
+    conclude_with_answers(library, culture_staff)
     return (f"Demo data loaded: 2 consultations, {len(users) + 4} users, "
             f"{comment_count} comments (password for every demo account: {DEMO_PASSWORD}).")

@@ -2,19 +2,45 @@
 
 from datetime import UTC
 
-from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
 from consult.core.db_setup import utcnow
 from consult.core.i18n import LANGUAGES
 from consult.core.markup import render_draft_inline, render_draft_table, render_markdown
 
+#: How each language writes a time and a day (CLDR patterns): Vietnamese administrative
+#: style, and English with the month in words (06/12 would read as June in the US).
+DATE_FORMATS = {
+    "vi": {"datetime": "dd/MM/yyyy HH:mm", "date": "dd/MM/yyyy"},
+    "en": {"datetime": "d MMMM yyyy, HH:mm", "date": "d MMMM yyyy"},
+}
 
-def local_datetime(value, fmt="dd/MM/yyyy HH:mm"):
-    """Format a stored UTC datetime in the display time zone, e.g. 22/11/2026 09:30."""
+
+def _pattern(fmt):
+    formats = DATE_FORMATS.get(str(get_locale() or "vi"), DATE_FORMATS["vi"])
+    return formats.get(fmt, fmt)
+
+
+def local_datetime(value, fmt="datetime"):
+    """A stored UTC datetime in the display time zone, as the page's language writes it:
+    "06/12/2026 09:30" in Vietnamese, "6 December 2026, 09:30" in English.
+
+    ``fmt`` is "datetime", "date" or an explicit CLDR pattern (exports keep their own).
+    """
     if value is None:
         return ""
-    return format_datetime(value.replace(tzinfo=UTC), fmt)
+    return format_datetime(value.replace(tzinfo=UTC), _pattern(fmt))
+
+
+def local_date(value):
+    """A calendar day (no time zone): "06/12/2026" / "6 December 2026"."""
+    return format_date(value, _pattern("date")) if value else ""
+
+
+def number(value, fmt=None):
+    """12345 → "12.345" in Vietnamese, "12,345" in English; ``fmt`` a CLDR pattern ("0.0")."""
+    return format_decimal(value or 0, fmt)
 
 
 def iso_datetime(value):
@@ -55,6 +81,7 @@ def modify_query(**changes):
 def init_app(app):
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["iso_datetime"] = iso_datetime
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["draft_inline"] = render_draft_inline
     app.jinja_env.filters["draft_table"] = render_draft_table

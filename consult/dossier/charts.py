@@ -2,11 +2,13 @@
 (SVG and HTML only, numbers always written out: no JavaScript, not colour alone)."""
 
 import math
+from datetime import date
 
 from flask_babel import gettext as _
 
 from consult.accounts.models import ACCOUNT_KINDS
 from consult.comments.models import STANCES
+from consult.core.templating import local_date
 from consult.dossier.models import DISPOSITIONS
 from consult.dossier.stats import section_key
 
@@ -43,8 +45,7 @@ def day_columns(by_day, height=60):
 
 
 def _day_text(iso_day):
-    year, month, day = iso_day.split("-")
-    return f"{day}/{month}/{year}"
+    return local_date(date.fromisoformat(iso_day))
 
 
 def page_charts(consultation, dossier):

@@ -40,7 +40,6 @@ from consult.dossier.models import DISPOSITIONS
 from consult.dossier.table import (
     introduction,
     load_dossier,
-    number,
     page_of,
     table_headings,
     wordings_beside_text,
@@ -309,7 +308,6 @@ def init_app(app):
     from consult.dossier.models import DISPOSITIONS as labels
 
     services.connect_signals()
-    app.jinja_env.filters["thousands"] = number
     app.jinja_env.globals.update(published_answers=services.published_answers,
                                  disposition_labels=labels,
                                  dossier_outcome=services.disposition_counts)

@@ -34,6 +34,8 @@ TRANSITIONS = {
     "dismiss_reports": ({STATUS_PUBLISHED, STATUS_HIDDEN}, None),
 }
 REASON_REQUIRED = {"hide", "reject"}
+#: actions that decide on a comment's open reports, so it leaves the "reported" tab
+CLOSES_REPORTS = {"hide", "restore", "dismiss_reports"}
 
 
 def _record(action, moderator=None, comment=None, target_user=None, from_status=None,
@@ -138,11 +140,11 @@ def moderate_comment(moderator, comment, action, reason=None, now=None):
     if action in REASON_REQUIRED and not reason:
         raise ServiceError(_("Vui lòng nêu lý do (lý do được gửi cho tác giả)."), field="reason")
     from_status = comment.status
-    if action == "dismiss_reports":
+    if action in CLOSES_REPORTS:
         for flag in db.session.scalars(select(Flag).where(Flag.comment_id == comment.id,
                                                           Flag.dismissed_at.is_(None))):
             flag.dismissed_at = now or utcnow()
-    else:
+    if to_status is not None:
         set_status(comment, to_status)
         if action in REASON_REQUIRED:
             comment.moderation_reason = reason

@@ -112,7 +112,10 @@ def queue_view():
     return render_template(
         "moderation/queue.html", page=page, tab=tab, sort=sort, reason=reason,
         counts=queue.tab_counts(), consultations=consultations,
-        consultation_id=_int_arg("du-thao"), form=QueueActionForm(), block_form=BlockForm(),
+        consultation_id=_int_arg("du-thao"),
+        # after an action, back to this tab, filters and page (the forms' hidden "next")
+        form=QueueActionForm(next=request.full_path),
+        block_form=BlockForm(next=request.full_path),
         action_labels=ACTION_LABELS, transitions=services.TRANSITIONS,
         reasons={**{k: v for k, v in FLAG_REASONS.items()},
                  **{k: r.reason for k, r in RULES.items()}, **HOLD_REASONS})

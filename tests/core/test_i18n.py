@@ -51,3 +51,36 @@ def test_pages_switch_to_english(client):
     page = client.get("/dang-nhap").get_data(as_text=True)
     assert 'lang="en"' in page
     assert "Đăng nhập" not in page.split("<main")[1]
+
+
+def test_dates_and_numbers_follow_the_language(app):
+    from datetime import date, datetime
+
+    from flask_babel import force_locale
+
+    from consult.core.templating import local_date, local_datetime, number
+
+    stored = datetime(2026, 12, 6, 2, 30)  # UTC; 09:30 in Hà Nội
+    with app.test_request_context():
+        assert local_datetime(stored) == "06/12/2026 09:30"
+        assert local_datetime(stored, "date") == "06/12/2026"
+        assert local_datetime(stored, "yyyy-MM-dd HH:mm") == "2026-12-06 09:30"  # exports
+        assert local_date(date(2026, 12, 6)) == "06/12/2026"
+        assert (number(12345), number(0.44, "0.0")) == ("12.345", "0,4")
+        with force_locale("en"):
+            assert local_datetime(stored) == "6 December 2026, 09:30"
+            assert local_datetime(stored, "date") == "6 December 2026"
+            assert local_datetime(stored, "yyyy-MM-dd HH:mm") == "2026-12-06 09:30"
+            assert local_date(date(2026, 12, 6)) == "6 December 2026"
+            assert (number(12345), number(0.44, "0.0")) == ("12,345", "0.4")
+
+
+def test_english_pages_write_dates_in_words(client):
+    from consult.extensions import db
+    from tests.factories import make_consultation
+
+    make_consultation(title="Dự thảo Luật Ngày tháng")
+    db.session.commit()
+    client.post("/lang/en", data={"next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    assert re.search(r"<time datetime=\"[^\"]+\">\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d</time>", page)

@@ -7,6 +7,7 @@ Skipped when Playwright or Chromium is missing (``make test`` on a fresh machine
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,12 +26,16 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
 STAFF_EMAIL = "canbo@e2e.vn"
 MODERATOR_EMAIL = "kiemduyet@e2e.vn"
+ADMIN_EMAIL = "quantri@e2e.vn"
+OTHER_EMAIL = "nguoikhac@e2e.vn"  # wrote the seeded comments; has a notification
+CITIZEN_EMAIL = "congdan@e2e.vn"
 PASSWORD = "mat-khau-123"
+CONCLUDED = "/c/du-thao-luat-luu-tru"  # concluded, its dossier published
 
 
 def _seed(app):
     from consult.accounts.services import create_staff_user, register_user
-    from consult.comments.services import submit_comment
+    from consult.comments.services import reply_to_comment, submit_comment
     from consult.core.db_setup import utcnow
     from consult.drafts.services import (
         create_consultation,
@@ -38,27 +43,65 @@ def _seed(app):
         publish_consultation,
     )
     from consult.extensions import db
+    from consult.moderation.services import report_comment
     from tests.factories import SMALL_LAW
 
     with app.app_context():
         db.create_all()
         agency = get_or_create_agency("Bộ Thử nghiệm")
-        create_staff_user(STAFF_EMAIL, PASSWORD, "Cán bộ E2E", "agency", agency)
-        create_staff_user(MODERATOR_EMAIL, PASSWORD, "Kiểm duyệt E2E", "moderator")
-        other = register_user("nguoikhac@e2e.vn", PASSWORD, "Trần Thị Khác")
+        staff = create_staff_user(STAFF_EMAIL, PASSWORD, "Cán bộ E2E", "agency", agency)
+        moderator = create_staff_user(MODERATOR_EMAIL, PASSWORD, "Kiểm duyệt E2E", "moderator")
+        create_staff_user(ADMIN_EMAIL, PASSWORD, "Quản trị E2E", "admin")
+        other = register_user(OTHER_EMAIL, PASSWORD, "Trần Thị Khác")
+        citizen = register_user(CITIZEN_EMAIL, PASSWORD, "Phạm Văn Công")
         now = utcnow()
         consultation = create_consultation(
             agency, "Dự thảo Luật Dữ liệu", "Luật", "Tóm tắt dự thảo.",
             now - timedelta(days=1), now + timedelta(days=20), SMALL_LAW)
         publish_consultation(consultation, now - timedelta(days=1))
         article = consultation.current_version.articles()[1]
-        submit_comment(other, consultation, "Cần định nghĩa rõ dữ liệu điện tử.", "amend",
-                       article)
+        seeded = submit_comment(other, consultation, "Cần định nghĩa rõ dữ liệu điện tử.",
+                                "amend", article)
+        general = submit_comment(moderator, consultation, "Nên công bố lộ trình thực hiện.",
+                                 "agree")
+        for parent in (seeded, general):  # `other` and the moderator each get a notification
+            reply_to_comment(citizen, parent, "Tôi cũng nghĩ vậy.")
+        report_comment(citizen, seeded, "off_topic")  # the moderation queue has something
+        submit_comment(citizen, consultation, "Tham khảo thêm tại https://vi.wikipedia.org/wiki/"
+                       "Dữ_liệu", "other")  # held by screening: a link
         _seed_versions(agency, other, now)
         db.session.commit()
         from consult.dossier.analysis import analyse_consultation
 
         analyse_consultation(consultation)  # the dossier page with its figures
+        _seed_concluded(agency, staff, other, citizen, now=now)
+        db.session.commit()
+        from consult.search.indexer import drain_all
+
+        drain_all()  # searchable from the first test on
+
+
+def _seed_concluded(agency, staff, *authors, now):
+    """A consultation closed, answered and concluded: its dossier page is public."""
+    from consult.comments.services import submit_comment
+    from consult.demo import conclude_with_answers
+    from consult.drafts.services import (
+        close_consultation,
+        create_consultation,
+        publish_consultation,
+    )
+    from tests.factories import SMALL_LAW
+
+    consultation = create_consultation(
+        agency, "Dự thảo Luật Lưu trữ", "Luật", "Đã công bố bản tổng hợp.",
+        now - timedelta(days=40), now - timedelta(days=10), SMALL_LAW)
+    publish_consultation(consultation, now - timedelta(days=40))
+    articles = consultation.current_version.articles()
+    for n, author in enumerate(authors):
+        submit_comment(author, consultation, f"Đề nghị làm rõ thời hạn lưu trữ, ý kiến {n + 1}.",
+                       "amend", articles[n % len(articles)], now=now - timedelta(days=20))
+    close_consultation(consultation, now - timedelta(days=10))
+    conclude_with_answers(consultation, staff)
 
 
 def _seed_versions(agency, author, now):
@@ -82,15 +125,34 @@ def _seed_versions(agency, author, now):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
+def live_app(tmp_path_factory):
+    """The application behind the live server, seeded; tests may plant more data in it."""
     from tests.conftest import make_app
 
     tmp = tmp_path_factory.mktemp("e2e")
     app = make_app(tmp, TESTING=False, SERVER_NAME=None, DATABASE_URL=f"sqlite:///{tmp / 'e2e.db'}")
     _seed(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    from consult.search.index import close_searchers
+
+    close_searchers()
+
+
+@contextmanager
+def planting(app):
+    """Plant data for one test through the services, committed for the live server to see."""
+    from consult.extensions import db
+
+    with app.app_context():
+        yield
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -100,26 +162,45 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def page(request, browser, live_server):
-    context = browser.new_context(viewport=VIEWPORTS[request.param], base_url=live_server,
-                                  locale="vi-VN")
+@contextmanager
+def open_page(browser, live_server, viewport, name, **options):
+    """A fresh browser context and page; a full-page screenshot when the test ends."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=live_server,
+                                  locale="vi-VN", **options)
     page = context.new_page()
-    page.viewport_name = request.param
+    page.viewport_name = viewport
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    name = request.node.name.replace("[", "-").replace("]", "").replace("/", "_")
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    context.close()
+    try:
+        yield page
+        name = name.replace("[", "-").replace("]", "").replace("/", "_")
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser, live_server):
+    with open_page(browser, live_server, request.param, request.node.name) as page:
+        yield page
+
+
+@pytest.fixture(params=["mouse", "keyboard"])
+def act(request, page):
+    """How the journey is driven: the mouse, or the keyboard alone (tests/e2e/drivers.py)."""
+    from tests.e2e.drivers import DRIVERS
+
+    driver = DRIVERS[request.param](page)
+    yield driver
+    assert getattr(driver, "pointer_events", []) == [], "the keyboard run used the pointer"
 
 
 def unique(prefix):

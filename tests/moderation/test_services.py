@@ -4,7 +4,7 @@ from consult.comments.services import comment_page, published_counts_by_section
 from consult.core.exceptions import NotAllowed, ServiceError
 from consult.core.outbox import OutboxEntry
 from consult.extensions import db
-from consult.moderation import services
+from consult.moderation import queue, services
 from consult.moderation.models import AppendOnlyError, Flag, ModerationAction
 from tests.factories import article, make_agency, make_comment, make_consultation, make_user
 
@@ -143,6 +143,20 @@ def test_dismiss_reports_keeps_status_and_closes_flags(app):
     services.moderate_comment(moderator, comment, "dismiss_reports")
     assert comment.status == "published"
     assert services.open_report_count(comment.id) == 0
+
+
+def test_hiding_or_restoring_decides_the_reports(app):
+    moderator = make_user(role="moderator")
+    hidden, restored = make_comment(), make_comment()
+    services.report_comment(make_user(), hidden, "spam")
+    for _ in range(app.config["CONSULT_AUTO_HIDE_REPORTS"]):
+        services.report_comment(make_user(), restored, "offensive")
+    assert restored.status == "hidden" and queue.tab_counts()["flagged"] == 2
+    services.moderate_comment(moderator, hidden, "hide", "Quảng cáo")
+    services.moderate_comment(moderator, restored, "restore")
+    assert services.open_report_count(hidden.id) == 0
+    assert services.open_report_count(restored.id) == 0
+    assert queue.tab_counts()["flagged"] == 0
 
 
 def test_bulk_actions_skip_what_does_not_apply(app):

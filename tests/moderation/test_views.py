@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from consult.comments.models import Comment
@@ -83,6 +85,23 @@ def test_moderator_clears_the_queue_in_bulk(client):
     db.session.expire_all()
     assert {db.session.get(Comment, c.id).status for c in waiting} == {"published"}
     assert "Không có ý kiến nào" in client.get("/kiem-duyet").get_data(as_text=True)
+
+
+def test_actions_come_back_to_the_same_tab_and_filters(client):
+    moderator = make_user(role="moderator")
+    comment = make_comment(body="Xem https://trang.vn")
+    db.session.commit()
+    login(client, moderator)
+    where = f"/kiem-duyet?tab=waiting&du-thao={comment.consultation_id}"
+    page = client.get(where).get_data(as_text=True)
+    queue_form = page.split('id="queue-form"')[1].split("</form>")[0]
+    assert re.findall(r'name="next"[^>]*value="([^"]*)"', queue_form) == [
+        where.replace("&", "&amp;")]
+    tabs = page.split('class="tabs"')[1].split("</nav>")[0]
+    assert f"tab=flagged&amp;du-thao={comment.consultation_id}" in tabs
+    response = client.post("/kiem-duyet/thao-tac", data={
+        "action": "approve", "comment_ids": [str(comment.id)], "next": where})
+    assert response.headers["Location"] == where
 
 
 def test_single_action_and_reason_errors(client):
