@@ -19,11 +19,13 @@ from sqlalchemy import func, select
 
 from consult.accounts.models import User
 from consult.comments.models import STANCES, STATUS_PUBLISHED, Comment
+from consult.core.memory import release_free_memory
 from consult.dossier.campaigns import minhash_signatures
 from consult.extensions import db
 
 N_FEATURES = 2 ** 20
 BATCH = 5000
+TRIM_EVERY = 20  # batches between returning freed memory to the system
 KINDS = ("citizen", "business")
 STANCE_CODES = tuple(STANCES)
 _WORD = re.compile(r"\w+")
@@ -192,11 +194,15 @@ def collect(consultation_id, timezone, progress=None, total=None):
     total = count_covered(consultation_id) if total is None else total
     result = db.session.execute(comments_query(consultation_id),
                                 execution_options={"yield_per": BATCH})
-    for rows in result.partitions():
+    for batch, rows in enumerate(result.partitions(), 1):
         builder.add(rows)
         if progress:
             progress(builder.count, total)
-    return builder.build()
+        if batch % TRIM_EVERY == 0:
+            release_free_memory()
+    data = builder.build()
+    release_free_memory()
+    return data
 
 
 def texts_by_id(comment_ids, chunk=500):
