@@ -58,7 +58,8 @@ class Comment(TimestampMixin, db.Model):
     moderation_reason: Mapped[str | None] = mapped_column(Text)
     # Comma-separated screening rule codes that held the comment ("link,personal_data").
     screening_codes: Mapped[str | None] = mapped_column(String(100))
-    # Last change of any kind (status, reason, official mark): Last-Modified of the API.
+    # Last change of any kind (status, reason, official mark, reactions): Last-Modified of
+    # the API, and with its maximum per consultation the stamp of the cached pages.
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,
                                                  nullable=False)
 
