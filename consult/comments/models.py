@@ -38,6 +38,10 @@ class Comment(TimestampMixin, db.Model):
         Index("ix_comments_consultation_status_created", "consultation_id", "status",
               "created_at", "id"),
         Index("ix_comments_consultation_updated", "consultation_id", "updated_at"),
+        # the public pages: keyset pages of a thread (an article's top-level comments, or the
+        # general ones) and the counts per article, index-only (migration 0014)
+        Index("ix_comments_thread", "consultation_id", "section_id", "parent_id", "status",
+              "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
