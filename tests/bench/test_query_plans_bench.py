@@ -18,12 +18,18 @@ def _schemas(engine):
             "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench_plans_%'")))
 
 
-def test_query_plans_run_at_tiny_size_and_leave_nothing_behind(capsys):
+@pytest.fixture
+def engine():
     engine = create_engine(URL, connect_args={"connect_timeout": 2})
     try:
         _schemas(engine)
     except OperationalError:
         pytest.skip("no PostgreSQL at " + URL)
+    yield engine
+    engine.dispose()
+
+
+def test_query_plans_run_at_tiny_size_and_leave_nothing_behind(engine, capsys):
     assert query_plans.main(["--url", URL, "--comments", "300", "--consultations", "2"]) == 0
     output = capsys.readouterr().out
     schema = re.search(r"schema (bench_plans_\d+)", output).group(1)
@@ -32,7 +38,6 @@ def test_query_plans_run_at_tiny_size_and_leave_nothing_behind(capsys):
     for step in query_plans.STEPS:
         assert f"### {step}\n" in output
     assert output.count("Execution Time") >= 20
-    engine.dispose()
 
 
 def test_query_plans_refuse_sqlite():

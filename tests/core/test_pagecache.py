@@ -3,6 +3,7 @@ several processes, and a Redis that is down."""
 
 import re
 import uuid
+from contextlib import contextmanager
 
 import cachelib.simple
 import pytest
@@ -17,15 +18,26 @@ CACHE = "X-Consult-Cache"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+@contextmanager
+def running(*apps):
+    """The first app's context on a fresh database; every app's connections closed after."""
+    with apps[0].app_context():
+        db.drop_all()
+        db.create_all()
+        try:
+            yield apps[0]
+        finally:
+            db.session.remove()
+            db.drop_all()
+            for app in apps:
+                with app.app_context():
+                    db.engine.dispose()
+
+
 @pytest.fixture
 def csrf_app(tmp_path):
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        db.create_all()
+    with running(make_app(tmp_path, WTF_CSRF_ENABLED=True)) as app:
         yield app
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 def _world():
@@ -91,14 +103,10 @@ def test_home_page_is_cached_and_follows_publication(app):
 
 
 def test_a_zero_timeout_turns_the_cache_off(tmp_path):
-    app = make_app(tmp_path, CACHE_TIMEOUT=0)
-    with app.app_context():
-        db.create_all()
+    with running(make_app(tmp_path, CACHE_TIMEOUT=0)) as app:
         url = _world()
         visitor = Browser(app)
         assert [visitor.get(url).headers[CACHE] for _ in range(2)] == ["bypass", "bypass"]
-        db.session.remove()
-        db.drop_all()
 
 
 def _redis_or_skip():
@@ -119,8 +127,7 @@ def test_processes_share_the_cache_and_its_invalidation_through_redis(tmp_path):
                 "CACHE_TIMEOUT": 60}
     one, two = make_app(tmp_path, **settings), make_app(tmp_path, **settings)
     try:
-        with one.app_context():
-            db.create_all()
+        with running(one, two):
             url = _world()
             assert Browser(one).get(url).headers[CACHE] == "miss"
             assert Browser(two).get(url).headers[CACHE] == "hit"  # stored by the other one
@@ -138,21 +145,16 @@ def test_processes_share_the_cache_and_its_invalidation_through_redis(tmp_path):
             assert "Ý kiến qua tiến trình hai." in response.get_data(as_text=True)
             assert Browser(two).get(url).headers[CACHE] == "hit"
             assert client.keys(prefix + "page:article:*")
-            db.session.remove()
-            db.drop_all()
     finally:
         keys = client.keys(prefix + "*")
         if keys:
             client.delete(*keys)
+        client.close()
 
 
 def test_a_redis_that_is_down_leaves_the_site_up(tmp_path):
-    app = make_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
-    with app.app_context():
-        db.create_all()
+    with running(make_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")) as app:
         url = _world()
         response = Browser(app).get(url)
         assert response.status_code == 200 and response.headers[CACHE] == "miss"
         assert "Ý kiến đã đăng." in response.get_data(as_text=True)
-        db.session.remove()
-        db.drop_all()
