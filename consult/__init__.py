@@ -29,7 +29,7 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from consult.core import db_setup, i18n
+    from consult.core import db_setup, i18n, pagecache
     from consult.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -41,6 +41,7 @@ def _init_extensions(app):
     login_manager.login_message = None
     i18n.init_app(app)
     db_setup.init_app(app)
+    pagecache.init_app(app)
 
 
 def _register_blueprints(app):

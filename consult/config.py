@@ -27,6 +27,15 @@ DEFAULTS = {
     "SEARCH_BUILD_PROCS": 2,
     # Redis for rate limits and caches; empty means in-process memory.
     "REDIS_URL": "",
+    # Hot public pages (home, consultation, article) served to anonymous visitors from a
+    # cache, and the comment counts per article: seconds an entry lives at most. Keys carry
+    # a stamp of the data shown, so changes show at once; this bounds what the stamp does not
+    # see (the "còn 3 ngày" countdown, renamed authors). 0 turns the cache off.
+    "CACHE_TIMEOUT": 10,
+    # Entries the in-process cache keeps (used when REDIS_URL is empty; one per process).
+    "CACHE_MEMORY_ITEMS": 500,
+    # Prefix of the cache's keys in Redis (several sites may share one Redis).
+    "CACHE_KEY_PREFIX": "consult:",
     # Largest accepted upload (bytes).
     "MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
     # Longest accepted comment body (characters).
@@ -99,6 +108,7 @@ _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "C
                 "SEARCH_BUILD_PROCS"}
 _INT_OPTIONS |= {"API_PAGE_SIZE", "API_MAX_PAGE_SIZE", "MAIL_PORT", "MAIL_TIMEOUT",
                  "MAIL_MAX_ATTEMPTS"}
+_INT_OPTIONS |= {"CACHE_TIMEOUT", "CACHE_MEMORY_ITEMS"}
 _INT_OPTIONS |= {"DOSSIER_CAMPAIGN_MIN", "DOSSIER_PHRASE_SAMPLE", "DOSSIER_DETAIL_MAX",
                  "DOSSIER_INLINE_MAX", "DOSSIER_RUN_TIMEOUT", "DOSSIER_ROWS_PER_PAGE",
                  "DOSSIER_CAMPAIGNS_SHOWN"}

@@ -102,3 +102,29 @@ def check_access(client, world, role, method, template, expected, data=None):
     else:
         assert response.status_code == want, response.get_data(as_text=True)[:500]
     return response
+
+
+class Browser:
+    """A visitor whose every request runs in its own app context, as on a server: nothing
+    kept in ``g`` (the signed-in user, the CSRF token) leaks from one visitor to another, as
+    it would through the tests' shared app context."""
+
+    def __init__(self, app, user=None):
+        from tests.factories import PASSWORD
+
+        self.app, self.client = app, app.test_client()
+        if user is not None:
+            db.session.commit()
+            self.post("/dang-nhap", data={"email": user.email, "password": PASSWORD})
+
+    def open(self, url, method="GET", **kwargs):
+        with self.app.app_context():
+            response = self.client.open(url, method=method, **kwargs)
+        db.session.expire_all()  # what the request committed is seen by the test
+        return response
+
+    def get(self, url, **kwargs):
+        return self.open(url, **kwargs)
+
+    def post(self, url, **kwargs):
+        return self.open(url, method="POST", **kwargs)

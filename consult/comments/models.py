@@ -38,6 +38,10 @@ class Comment(TimestampMixin, db.Model):
         Index("ix_comments_consultation_status_created", "consultation_id", "status",
               "created_at", "id"),
         Index("ix_comments_consultation_updated", "consultation_id", "updated_at"),
+        # the public pages: keyset pages of a thread (an article's top-level comments, or the
+        # general ones) and the counts per article, index-only (migration 0014)
+        Index("ix_comments_thread", "consultation_id", "section_id", "parent_id", "status",
+              "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -58,7 +62,8 @@ class Comment(TimestampMixin, db.Model):
     moderation_reason: Mapped[str | None] = mapped_column(Text)
     # Comma-separated screening rule codes that held the comment ("link,personal_data").
     screening_codes: Mapped[str | None] = mapped_column(String(100))
-    # Last change of any kind (status, reason, official mark): Last-Modified of the API.
+    # Last change of any kind (status, reason, official mark, reactions): Last-Modified of
+    # the API, and with its maximum per consultation the stamp of the cached pages.
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,
                                                  nullable=False)
 

@@ -140,6 +140,7 @@ def react_to_comment(user, comment, kind):
         db.session.delete(existing)
     else:
         existing.kind = kind
+    comment.updated_at = utcnow()  # what the comment's pages show changed (the page stamp)
     db.session.flush()
 
 
@@ -155,31 +156,6 @@ def published_counts_by_section(consultation_id):
     return dict(rows.all())
 
 
-def comment_page(consultation, section, page, per_page, viewer=None):
-    """One page of top-level comments on ``section`` (None: general comments), oldest first.
-
-    Published comments for everyone, plus the viewer's own comments in any status so an
-    author sees that theirs is waiting or was hidden.
-    """
-    visible = Comment.status == STATUS_PUBLISHED
-    if getattr(viewer, "is_authenticated", False):
-        own = (Comment.author_id == viewer.id) & (Comment.status != STATUS_WITHDRAWN)
-        visible = visible | own
-    query = (select(Comment)
-             .where(Comment.consultation_id == consultation.id, Comment.parent_id.is_(None),
-                    Comment.section_id.is_(None) if section is None
-                    else Comment.section_id == section.id, visible)
-             .order_by(Comment.created_at, Comment.id))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
-
-
-def visible_replies(comment, viewer=None):
-    return [reply for reply in comment.replies
-            if reply.status == STATUS_PUBLISHED
-            or (getattr(viewer, "is_authenticated", False) and reply.author_id == viewer.id
-                and reply.status != STATUS_WITHDRAWN)]
-
-
 def reaction_counts(comment_ids):
     """{comment_id: {"support": n, "oppose": m}} for the given comments."""
     counts = {cid: dict.fromkeys(REACTIONS, 0) for cid in comment_ids}
@@ -193,17 +169,19 @@ def reaction_counts(comment_ids):
     return counts
 
 
-def earlier_version_comments(section, limit=5):
+def earlier_version_comments(section, limit=5, counts=None):
     """Comments on the earlier versions of an article ("ý kiến về phiên bản trước").
 
     One group per earlier version, newest first: {"section", "total", "comments"} with the
-    first ``limit`` published top-level comments, oldest first.
+    first ``limit`` published top-level comments, oldest first. ``counts`` (from
+    published_counts_by_section) saves counting again.
     """
     groups = []
     for earlier in earlier_sections(section):
         published = (Comment.section_id == earlier.id, Comment.status == STATUS_PUBLISHED,
                      Comment.parent_id.is_(None))
-        total = db.session.scalar(select(func.count(Comment.id)).where(*published))
+        total = (counts.get(earlier.id, 0) if counts is not None else
+                 db.session.scalar(select(func.count(Comment.id)).where(*published)))
         if total:
             comments = db.session.scalars(select(Comment).where(*published)
                                           .order_by(Comment.created_at, Comment.id)

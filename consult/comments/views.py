@@ -13,14 +13,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from consult.comments import services
+from consult.comments import pages, services
 from consult.comments.forms import ActionForm, CommentForm, ReplyForm
 from consult.comments.models import Comment
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
 from consult.core.markup import render_markdown
+from consult.core.pagecache import cached_page
 from consult.core.permissions import login_required
 from consult.core.ratelimit import per_account_and_ip
 from consult.drafts.models import Section
@@ -67,15 +67,15 @@ def _comment_form(section=None):
     return form
 
 
-def _comments_context(consultation, section):
-    page = request.args.get("trang", 1, type=int)
-    pagination = services.comment_page(consultation, section, max(page, 1),
-                                       current_app.config["CONSULT_COMMENTS_PER_PAGE"],
-                                       current_user)
-    replies = {c.id: services.visible_replies(c, current_user) for c in pagination.items}
-    ids = [c.id for c in pagination.items] + [r.id for rs in replies.values() for r in rs]
+def _comments_context(consultation, section, counts):
+    per_page = current_app.config["CONSULT_COMMENTS_PER_PAGE"]
+    cursor = pages.parse_cursor(request.args.get("trang"), consultation, section)
+    page = pages.comment_page(consultation, section, cursor, per_page, current_user,
+                              total=counts.get(section.id if section is not None else None, 0))
+    replies = pages.replies_of(page.items, current_user)
+    ids = [c.id for c in page.items] + [r.id for rs in replies.values() for r in rs]
     return {
-        "pagination": pagination,
+        "pagination": page,
         "replies": replies,
         "reactions": services.reaction_counts(ids),
         "reply_form": ReplyForm(prefix="reply"),
@@ -83,18 +83,18 @@ def _comments_context(consultation, section):
     }
 
 
-def _render_consultation(consultation, form, status=200):
+def _render_consultation(consultation, form, status=200, stamp=None):
     version = consultation.current_version
-    counts = services.published_counts_by_section(consultation.id)
+    counts = pages.section_counts(consultation, stamp or pages.page_stamp(consultation))
     return render_template(
         "comments/consultation.html", consultation=consultation, version=version,
         sections=version.sections if version else [], counts=counts, form=form,
         total_comments=sum(counts.values()), can_manage=consultation.can_manage(current_user),
-        **_comments_context(consultation, None),
+        **_comments_context(consultation, None, counts),
     ), status
 
 
-def _render_article(consultation, article, form, status=200):
+def _render_article(consultation, article, form, status=200, stamp=None):
     version = article.version
     previous, following = neighbour_articles(version, article)
     chain, parent = [], article.parent
@@ -104,23 +104,32 @@ def _render_article(consultation, article, form, status=200):
     page_args = {"slug": consultation.slug, "anchor": article.anchor}
     if not version.is_current:
         page_args["number"] = version.number
+    counts = pages.section_counts(consultation, stamp or pages.page_stamp(consultation))
     return render_template(
         "comments/article.html", consultation=consultation, article=article,
         clauses=split_clauses(article.body), previous=previous, following=following,
         breadcrumbs=chain, form=form, sections=version.sections, version=version,
         is_current=version.is_current, page_args=page_args,
         current_article=None if version.is_current else current_section(article),
-        earlier=services.earlier_version_comments(article),
-        counts=services.published_counts_by_section(consultation.id),
-        **_comments_context(consultation, article),
+        earlier=services.earlier_version_comments(article, counts=counts), counts=counts,
+        **_comments_context(consultation, article, counts),
     ), status
+
+
+def _cached_article(consultation, article):
+    """An article page, from the page cache for anonymous visitors."""
+    stamp = pages.page_stamp(consultation)
+    return cached_page("article", stamp, lambda: _render_article(
+        consultation, article, _comment_form(article), stamp=stamp))
 
 
 @bp.get("/c/<slug>")
 def consultation_page(slug):
     """Anyone (drafts: staff of the agency): summary, dates, contents, general comments."""
     consultation = _load_consultation(slug)
-    return _render_consultation(consultation, _comment_form())
+    stamp = pages.page_stamp(consultation)
+    return cached_page("consultation", stamp, lambda: _render_consultation(
+        consultation, _comment_form(), stamp=stamp))
 
 
 @bp.get("/c/<slug>/<anchor>")
@@ -128,7 +137,7 @@ def article_page(slug, anchor):
     """Anyone: one article with its khoản/điểm anchors and its comments."""
     consultation = _load_consultation(slug)
     article = _load_article(consultation, anchor)
-    return _render_article(consultation, article, _comment_form(article))
+    return _cached_article(consultation, article)
 
 
 @bp.get("/c/<slug>/phien-ban/<int:number>/<anchor>")
@@ -142,7 +151,7 @@ def version_article_page(slug, number, anchor):
     article = _load_article(consultation, anchor, version)
     if version.is_current:
         return redirect(url_for("comments.article_page", slug=slug, anchor=anchor))
-    return _render_article(consultation, article, _comment_form(article))
+    return _cached_article(consultation, article)
 
 
 @bp.post("/c/<slug>/y-kien")
@@ -188,16 +197,10 @@ def _load_comment(comment_id):
 
 
 def _comment_url(comment):
-    """The page of the comment's thread, with the comment's anchor."""
+    """The page of the comment's thread that shows it (to the current user), with its anchor."""
     top = comment.parent or comment
-    earlier = db.session.scalar(
-        select(func.count(Comment.id)).where(
-            Comment.consultation_id == top.consultation_id, Comment.parent_id.is_(None),
-            Comment.section_id.is_(None) if top.section_id is None
-            else Comment.section_id == top.section_id,
-            Comment.status == "published", Comment.id < top.id))
-    page = earlier // current_app.config["CONSULT_COMMENTS_PER_PAGE"] + 1
-    args = {"trang": page} if page > 1 else {}
+    cursor = pages.cursor_for(top, current_app.config["CONSULT_COMMENTS_PER_PAGE"], current_user)
+    args = {"trang": cursor} if cursor else {}
     slug = comment.consultation.slug
     if top.section is None:
         url = url_for("comments.consultation_page", slug=slug, **args)

@@ -91,6 +91,8 @@ def answer_comments(user, consultation, comment_ids, disposition, explanation, s
     if changed:
         db.session.execute(update(Analysis).where(Analysis.consultation_id == consultation.id)
                            .values(answers_changed_at=now))
+        if consultation.status == STATUS_CONCLUDED:
+            consultation.updated_at = now  # public answers changed: the pages' stamp
         if len(ids) > 1:
             db.session.add(DossierEvent(consultation_id=consultation.id, action="answered",
                                         user=user, details=f"{changed} comments, {disposition}"

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consult.core.db_setup import utcnow
 from consult.core.exceptions import ServiceError
@@ -214,6 +214,13 @@ def home_listing(now=None, limit=12):
     closing_soon = [c for c in open_now if c.closes_at <= soon]
     return {"open": open_now, "closing_soon": closing_soon, "upcoming": upcoming,
             "closed": finished}
+
+
+def home_stamp():
+    """Changes whenever a consultation is created, edited or changes status (home page cache;
+    phases that change by the clock alone wait for the cache timeout)."""
+    latest = db.session.scalar(select(func.max(Consultation.updated_at)))
+    return latest.isoformat() if latest else "-"
 
 
 def agency_consultations(agency_id):

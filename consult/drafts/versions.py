@@ -195,6 +195,7 @@ def publish_new_version(consultation, text, note, user=None, closes_at=None, now
         consultation.closes_at = closes_at
         if consultation.status == STATUS_CLOSED:
             consultation.status, consultation.closed_at = STATUS_OPEN, None
+    consultation.updated_at = now  # a new current version: Last-Modified, page stamps
     db.session.flush()
     db.session.expire(consultation, ["versions"])
     enqueue("search", "consultation", consultation.id)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from consult.comments.forms import ActionForm
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
+from consult.core.pagecache import cached_page
 from consult.core.permissions import require, roles_required
 from consult.core.timeutil import from_local, to_local
 from consult.drafts import services
@@ -26,7 +27,8 @@ def _phase_labels():
 @bp.get("/")
 def home():
     """Anyone: open consultations, upcoming ones, recently closed ones."""
-    return render_template("drafts/home.html", listing=services.home_listing())
+    return cached_page("home", services.home_stamp(), lambda: render_template(
+        "drafts/home.html", listing=services.home_listing()))
 
 
 @bp.get("/quan-ly")

@@ -5,6 +5,7 @@ import pytest
 
 from consult.comments import services
 from consult.comments.models import Reaction
+from consult.comments.pages import comment_page
 from consult.comments.signals import comment_status_changed, comment_submitted
 from consult.core.db_setup import utcnow
 from consult.core.exceptions import NotAllowed, ServiceError
@@ -166,7 +167,7 @@ def test_counts_and_pages_show_only_published(app):
     pending.status = "pending"
     make_comment(consultation)
     assert services.published_counts_by_section(consultation.id) == {a1.id: 1, None: 1}
-    page = services.comment_page(consultation, a1, 1, 20)
+    page = comment_page(consultation, a1, None, 20)
     assert page.items == [visible]
-    own_view = services.comment_page(consultation, a1, 1, 20, viewer=pending.author)
+    own_view = comment_page(consultation, a1, None, 20, viewer=pending.author)
     assert own_view.items == [visible, pending]

@@ -1,3 +1,5 @@
+import re
+
 from consult.comments.models import Comment
 from consult.extensions import db
 from tests.conftest import make_app
@@ -170,11 +172,51 @@ def test_permalink_finds_the_right_page(client, app):
     section = article(consultation, 1)
     comments = [make_comment(consultation, section=section, body=f"Ý kiến {i}") for i in range(5)]
     db.session.commit()
+    first = client.get(f"/y-kien/{comments[1].id}").headers["Location"]
+    assert first.endswith(f"/dieu-1#y-kien-{comments[1].id}")
     response = client.get(f"/y-kien/{comments[4].id}")
-    assert response.headers["Location"].endswith(f"/dieu-1?trang=3#y-kien-{comments[4].id}")
-    page3 = client.get(f"/c/{consultation.slug}/dieu-1?trang=3").get_data(as_text=True)
-    assert "Ý kiến 4" in page3 and "Ý kiến 0" not in page3
-    assert client.get(f"/c/{consultation.slug}/dieu-1?trang=abc").status_code == 200
+    assert response.headers["Location"].endswith(
+        f"/dieu-1?trang=tu-{comments[4].id}#y-kien-{comments[4].id}")
+    late = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ý kiến 4" in late and "Ý kiến 0" not in late
+    assert f"?trang=truoc-{comments[4].id}" in late and "Trang sau" not in late
+    older = client.get(f"/c/{consultation.slug}/dieu-1?trang=truoc-{comments[4].id}")
+    text = older.get_data(as_text=True)
+    assert "Ý kiến 2" in text and "Ý kiến 3" in text and "Ý kiến 4" not in text
+    assert f"?trang=sau-{comments[3].id}" in text and f"?trang=truoc-{comments[2].id}" in text
+
+
+def test_the_pager_walks_a_long_thread_by_cursor(client, app):
+    app.config["CONSULT_COMMENTS_PER_PAGE"] = 20
+    consultation = make_consultation()
+    section = article(consultation, 1)
+    comments = [make_comment(consultation, section=section, body=f"Ý kiến số {i}.")
+                for i in range(45)]
+    db.session.commit()
+    target = client.get(f"/y-kien/{comments[41].id}").headers["Location"]
+    assert "Ý kiến số 41." in client.get(target).get_data(as_text=True)
+    url, seen = f"/c/{consultation.slug}/dieu-1", []
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += [i for i in range(45) if f"Ý kiến số {i}." in page]
+        assert "(45)" in page  # the total comes from the counts per article
+        following = re.search(r'href="([^"]*trang=sau-[^"]*)"', page)
+        url = following and following.group(1).replace("&amp;", "&")
+    assert seen == list(range(45))
+    last = client.get(f"/c/{consultation.slug}/dieu-1?trang=cuoi").get_data(as_text=True)
+    assert "Ý kiến số 44." in last and "Ý kiến số 24." not in last and "Trang đầu" in last
+
+
+def test_bad_cursors_give_the_first_page(client):
+    consultation = make_consultation()
+    make_comment(consultation, section=article(consultation, 1), body="Ý kiến đầu")
+    other = make_comment(consultation, section=article(consultation, 2))
+    db.session.commit()
+    for value in ("abc", "3", "sau-", "sau-99999999", f"truoc-{other.id}", "tu-" + "9" * 30,
+                  "%00", "sau-1&trang=cuoi"):
+        response = client.get(f"/c/{consultation.slug}/dieu-1?trang={value}")
+        assert response.status_code == 200, value
+        assert "Ý kiến đầu" in response.get_data(as_text=True), value
 
 
 def test_forms_are_protected_by_csrf(tmp_path):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from consult.comments.pages import page_stamp
 from consult.comments.services import set_status
 from consult.comments.signals import comment_answered
 from consult.core.exceptions import NotAllowed, ServiceError
@@ -15,6 +16,21 @@ from tests.factories import make_comment, make_consultation, make_user
 
 def _all_ids(closed):
     return [c.id for c in closed["campaign"] + closed["comments"] + [closed["general"]]]
+
+
+def test_answers_after_publication_change_the_page_stamp(closed):
+    staff, consultation = closed["staff"], closed["consultation"]
+    comment = closed["comments"][0]
+    before = page_stamp(consultation)
+    services.answer_comments(staff, consultation, [comment.id], "noted", "")
+    db.session.commit()
+    assert page_stamp(consultation) == before  # answers are not public yet
+    consultation.status = "concluded"
+    db.session.commit()
+    before = page_stamp(consultation)
+    services.answer_comments(staff, consultation, [comment.id], "accepted", "Đã bổ sung.")
+    db.session.commit()
+    assert page_stamp(consultation) != before  # the cached pages show the new answer
 
 
 def test_answer_is_versioned_and_signalled(closed):

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bench.revisions import amend_article, insert_article, remove_article
+from consult.comments.pages import page_stamp
 from consult.comments.services import earlier_version_comments, reply_to_comment
 from consult.core.db_setup import utcnow
 from consult.core.exceptions import ServiceError
@@ -89,9 +90,12 @@ def test_publish_new_version_links_sections_and_keeps_comments(app):
     comment = make_comment(consultation, section=old_article, body="Ý kiến về Điều 10 cũ.")
     staff = make_user(role="agency", agency=consultation.agency)
     revised, inserted = insert_article(v1.source_text, "II")
+    db.session.commit()
+    stamp = page_stamp(consultation)
     v2 = publish_new_version(consultation, revised, "Bổ sung Điều 10 mới.", staff)
     db.session.commit()
     assert consultation.current_version is v2 and v2.number == 2 and v2.created_by is staff
+    assert page_stamp(consultation) != stamp  # cached pages show the new version at once
     moved = _article(v2, 11)
     assert moved.previous_section_id == old_article.id
     assert _article(v2, inserted).previous_section_id is None

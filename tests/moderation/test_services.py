@@ -1,6 +1,7 @@
 import pytest
 
-from consult.comments.services import comment_page, published_counts_by_section
+from consult.comments.pages import comment_page
+from consult.comments.services import published_counts_by_section
 from consult.core.exceptions import NotAllowed, ServiceError
 from consult.core.outbox import OutboxEntry
 from consult.extensions import db
@@ -222,6 +223,6 @@ def test_public_lists_and_counts_never_show_hidden_waiting_or_rejected(app):
     rejected = make_comment(consultation, section=section, body="xem https://b.vn")
     services.moderate_comment(moderator, rejected, "reject", "quảng cáo")
     stranger = make_user()
-    assert comment_page(consultation, section, 1, 50, stranger).items == [visible]
+    assert comment_page(consultation, section, None, 50, stranger).items == [visible]
     assert published_counts_by_section(consultation.id) == {section.id: 1}
-    assert waiting in comment_page(consultation, section, 1, 50, waiting.author).items
+    assert waiting in comment_page(consultation, section, None, 50, waiting.author).items

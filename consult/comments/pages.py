@@ -1,0 +1,190 @@
+"""What the public comment pages read: keyset pages of a thread, replies, the cache stamp.
+
+A thread is the top-level comments on one article, or the general comments of a
+consultation, oldest first. Pages are cut by keyset on (created_at, id), never by OFFSET, so
+page 5,000 of an article with 100,000 comments costs what page 1 costs. The cursor in
+``?trang=`` names a comment: ``sau-123`` (the page after it: newer), ``truoc-123`` (the page
+before it: older), ``tu-123`` (the page starting with it: permalinks) or ``cuoi`` (the newest
+page). A cursor that names nothing of the thread gives the first page.
+"""
+
+import operator
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import DateTime, Integer, func, literal, or_, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from consult.comments.models import (
+    STATUS_HIDDEN,
+    STATUS_PENDING,
+    STATUS_PUBLISHED,
+    STATUS_REJECTED,
+    Comment,
+)
+from consult.comments.services import published_counts_by_section
+from consult.core import pagecache
+from consult.extensions import db
+
+_CURSOR = re.compile(r"(sau|truoc|tu)-(\d{1,12})|cuoi")
+_DIRECTIONS = {"sau": "after", "truoc": "before", "tu": "from"}
+#: the statuses in which authors still see their own comment (with a note saying why)
+OWN_STATUSES = (STATUS_PENDING, STATUS_HIDDEN, STATUS_REJECTED)
+
+
+@dataclass
+class Cursor:
+    direction: str          # "after", "before", "from" or "last"
+    position: tuple = ()    # (created_at, id) of the comment the cursor names
+
+
+@dataclass
+class CommentPage:
+    items: list
+    total: int              # published top-level comments of the thread (shown in headings)
+    older: str | None = None    # ?trang= of the previous page, when there is one
+    newer: str | None = None    # ?trang= of the next page
+
+    @property
+    def is_first(self):
+        return self.older is None
+
+
+def _thread(consultation_id, section_id):
+    return (Comment.consultation_id == consultation_id, Comment.parent_id.is_(None),
+            Comment.section_id.is_(None) if section_id is None
+            else Comment.section_id == section_id)
+
+
+def _visible(viewer):
+    """What ``viewer`` sees, as separate conditions (each one index-friendly): published
+    comments, and their own comments that wait, were hidden or refused."""
+    conditions = [Comment.status == STATUS_PUBLISHED]
+    if getattr(viewer, "is_authenticated", False):
+        conditions.append((Comment.author_id == viewer.id) & Comment.status.in_(OWN_STATUSES))
+    return conditions
+
+
+def _key_compare(compare, position):
+    created_at, comment_id = position
+    return compare(tuple_(Comment.created_at, Comment.id),
+                   tuple_(literal(created_at, DateTime()), literal(comment_id, Integer())))
+
+
+def _fetch(thread, visible, compare, position, newest_first, limit):
+    query = select(Comment).where(*thread, visible)
+    if position:
+        query = query.where(_key_compare(compare, position))
+    if newest_first:
+        query = query.order_by(Comment.created_at.desc(), Comment.id.desc())
+    else:
+        query = query.order_by(Comment.created_at, Comment.id)
+    return db.session.scalars(query.options(selectinload(Comment.author)).limit(limit)).all()
+
+
+def _exists(thread, viewer, compare, comment):
+    position = (comment.created_at, comment.id)
+    return any(db.session.scalar(select(Comment.id).where(
+        *thread, visible, _key_compare(compare, position)).limit(1)) is not None
+        for visible in _visible(viewer))
+
+
+def parse_cursor(value, consultation, section=None):
+    """The Cursor ``?trang=`` names in this thread, or None (the first page)."""
+    match = _CURSOR.fullmatch(value or "")
+    if match is None:
+        return None
+    if match.group(1) is None:
+        return Cursor("last")
+    anchor = db.session.get(Comment, int(match.group(2)))
+    section_id = section.id if section is not None else None
+    if (anchor is None or anchor.consultation_id != consultation.id
+            or anchor.parent_id is not None or anchor.section_id != section_id):
+        return None
+    return Cursor(_DIRECTIONS[match.group(1)], (anchor.created_at, anchor.id))
+
+
+def comment_page(consultation, section, cursor=None, per_page=20, viewer=None, total=0):
+    """One page of the thread of ``section`` (None: general comments) for ``viewer``.
+
+    Published comments, plus the viewer's own waiting/hidden/refused ones so an author sees
+    what became of theirs. ``total`` is only carried to the template.
+    """
+    thread = _thread(consultation.id, section.id if section is not None else None)
+    cursor = cursor or Cursor("first")
+    compare = {"after": operator.gt, "from": operator.ge, "before": operator.lt}.get(
+        cursor.direction)
+    newest_first = cursor.direction in ("before", "last")
+    found = {c.id: c for visible in _visible(viewer)
+             for c in _fetch(thread, visible, compare, cursor.position, newest_first,
+                             per_page + 1)}
+    rows = sorted(found.values(), key=lambda c: (c.created_at, c.id), reverse=newest_first)
+    more, rows = len(rows) > per_page, rows[:per_page]
+    if not rows and cursor.direction in ("after", "from", "before"):
+        # past either end (the comments after it were hidden, say): the nearest real page
+        fallback = Cursor("last") if cursor.direction != "before" else None
+        return comment_page(consultation, section, fallback, per_page, viewer, total)
+    if newest_first:
+        rows.reverse()
+    page = CommentPage(items=rows, total=total)
+    if not rows:
+        return page
+    if newest_first:
+        older = more
+        newer = cursor.direction == "before" and _exists(thread, viewer, operator.gt, rows[-1])
+    else:
+        older = cursor.direction != "first" and _exists(thread, viewer, operator.lt, rows[0])
+        newer = more
+    page.older = f"truoc-{rows[0].id}" if older else None
+    page.newer = f"sau-{rows[-1].id}" if newer else None
+    return page
+
+
+def cursor_for(comment, per_page, viewer=None):
+    """The ``?trang=`` of a page showing top-level ``comment`` to ``viewer``: None when it is
+    on the first page, else ``tu-<id>`` (the page starting with it)."""
+    thread = _thread(comment.consultation_id, comment.section_id)
+    before = _key_compare(operator.lt, (comment.created_at, comment.id))
+    earlier = 0
+    for visible in _visible(viewer):
+        ids = (select(Comment.id).where(*thread, visible, before)
+               .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(per_page))
+        earlier += db.session.scalar(select(func.count()).select_from(ids.subquery()))
+    return None if earlier < per_page else f"tu-{comment.id}"
+
+
+def replies_of(comments, viewer=None):
+    """{comment id: its replies ``viewer`` sees, oldest first} in one query."""
+    replies = {c.id: [] for c in comments}
+    if not replies:
+        return replies
+    rows = db.session.scalars(
+        select(Comment).where(Comment.parent_id.in_(list(replies)), or_(*_visible(viewer)))
+        .options(selectinload(Comment.author)).order_by(Comment.id))
+    for reply in rows:
+        replies[reply.parent_id].append(reply)
+    return replies
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else "-"
+
+
+def page_stamp(consultation, now=None):
+    """A string that changes whenever what the consultation's public pages show changes.
+
+    The consultation row (edits, status, versions, answers after publication: its
+    ``updated_at``), its phase (dates pass without a write) and the latest ``updated_at``
+    of its comments (new comments, status changes, official marks, reactions). One indexed
+    look-up (``ix_comments_consultation_updated``).
+    """
+    latest = db.session.scalar(select(func.max(Comment.updated_at))
+                               .where(Comment.consultation_id == consultation.id))
+    return (f"{consultation.id}.{consultation.phase(now)}.{_iso(consultation.updated_at)}"
+            f".{_iso(latest)}")
+
+
+def section_counts(consultation, stamp):
+    """published_counts_by_section, shared through the cache under the page stamp."""
+    return pagecache.remembered(f"counts:{stamp}",
+                                lambda: published_counts_by_section(consultation.id))

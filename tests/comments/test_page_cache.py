@@ -1,0 +1,110 @@
+"""The consultation and article pages in the page cache: what anonymous visitors get, and
+that every change shows at once (the page stamp), to its author first of all."""
+
+from consult.comments.models import Comment
+from consult.extensions import db
+from tests.conftest import Browser
+from tests.factories import article, make_comment, make_consultation, make_user
+
+CACHE = "X-Consult-Cache"
+
+
+def _get(browser, url):
+    response = browser.get(url)
+    assert response.status_code == 200
+    return response.headers[CACHE], response.get_data(as_text=True)
+
+
+def _world():
+    consultation = make_consultation()
+    comment = make_comment(consultation, section=article(consultation, 1), body="Ý kiến cũ.")
+    db.session.commit()
+    return consultation, comment, f"/c/{consultation.slug}/dieu-1"
+
+
+def _comment_on(browser, consultation, body):
+    return browser.post(f"/c/{consultation.slug}/y-kien", follow_redirects=True, data={
+        "comment-section_id": str(article(consultation, 1).id), "comment-body": body,
+        "comment-stance": "agree"})
+
+
+def test_anonymous_visitors_share_one_rendering_until_the_data_changes(app):
+    consultation, _comment, url = _world()
+    first, second = Browser(app), Browser(app)
+    assert _get(first, url)[0] == "miss"
+    state, page = _get(second, url)
+    assert state == "hit" and "Ý kiến cũ." in page
+    assert _get(second, f"/c/{consultation.slug}")[0] == "miss"
+    _comment_on(Browser(app, make_user()), consultation, "Ý kiến mới.")
+    state, page = _get(first, url)
+    assert state == "miss" and "Ý kiến mới." in page and "(2)" in page
+    assert "2 ý kiến" in _get(second, f"/c/{consultation.slug}")[1]
+
+
+def test_the_author_sees_a_waiting_comment_at_once_and_nobody_else_does(app):
+    consultation, _comment, url = _world()
+    consultation.moderation_mode = "pre"
+    visitor, author = Browser(app), Browser(app, make_user())
+    _get(visitor, url)
+    response = _comment_on(author, consultation, "Ý kiến chờ duyệt.")
+    page = response.get_data(as_text=True)
+    assert response.headers[CACHE] == "bypass"
+    assert "Ý kiến chờ duyệt." in page and "chỉ bạn nhìn thấy" in page
+    state, page = _get(visitor, url)
+    assert "Ý kiến chờ duyệt." not in page and "Ý kiến cũ." in page
+
+
+def test_a_hidden_comment_leaves_the_cached_page_at_once(app):
+    consultation, comment, url = _world()
+    visitor = Browser(app)
+    _get(visitor, url)
+    assert _get(visitor, url)[0] == "hit"
+    moderator = Browser(app, make_user(role="moderator"))
+    moderator.post("/kiem-duyet/thao-tac", data={"do": f"hide:{comment.id}", "reason": "Xúc phạm"})
+    assert db.session.get(Comment, comment.id).status == "hidden"
+    state, page = _get(visitor, url)
+    assert state == "miss" and "Ý kiến cũ." not in page and "Chưa có ý kiến nào." in page
+    assert "0 ý kiến" in _get(visitor, f"/c/{consultation.slug}")[1]
+
+
+def test_reactions_and_closing_show_at_once(app):
+    consultation, comment, url = _world()
+    visitor = Browser(app)
+    assert "Ủng hộ: 0" in _get(visitor, url)[1]
+    Browser(app, make_user()).post(f"/y-kien/{comment.id}/bay-to/support")
+    assert "Ủng hộ: 1" in _get(visitor, url)[1]
+    assert "để gửi góp ý" in _get(visitor, url)[1]
+    staff = Browser(app, make_user(role="agency", agency=consultation.agency))
+    staff.post(f"/c/{consultation.slug}/dong")
+    state, page = _get(visitor, url)
+    assert state == "miss" and "Đợt lấy ý kiến không mở vào lúc này" in page
+
+
+def test_signed_in_pages_are_never_stored_nor_served_from_the_cache(app):
+    _consultation, _comment, url = _world()
+    user = Browser(app, make_user(name="Trần Thị Riêng Tư"))
+    state, page = _get(user, url)
+    assert state == "bypass" and "Trần Thị Riêng Tư" in page and "Đăng xuất" in page
+    visitor = Browser(app)
+    state, page = _get(visitor, url)
+    assert state == "miss" and "Trần Thị Riêng Tư" not in page and "Đăng xuất" not in page
+    assert _get(user, url)[0] == "bypass"
+
+
+def test_the_english_page_is_cached_apart(app):
+    _consultation, _comment, url = _world()
+    vietnamese, english = Browser(app), Browser(app)
+    _get(vietnamese, url)
+    english.post("/lang/en", data={"next": url})
+    state, page = _get(english, url)
+    assert state == "miss" and '<html lang="en">' in page
+    state, page = _get(vietnamese, url)
+    assert state == "hit" and '<html lang="vi">' in page
+
+
+def test_cursor_pages_are_cached_and_other_arguments_bypass(app):
+    _consultation, _comment, url = _world()
+    visitor = Browser(app)
+    assert _get(visitor, url + "?trang=cuoi")[0] == "miss"
+    assert _get(visitor, url + "?trang=cuoi")[0] == "hit"
+    assert _get(visitor, url + "?other=1")[0] == "bypass"

@@ -1,0 +1,146 @@
+from consult.comments.pages import (
+    comment_page,
+    cursor_for,
+    page_stamp,
+    parse_cursor,
+    replies_of,
+    section_counts,
+)
+from consult.comments.services import react_to_comment, reply_to_comment, withdraw_comment
+from consult.core.db_setup import utcnow
+from consult.extensions import db
+from consult.moderation.services import moderate_comment
+from tests.factories import article, make_comment, make_consultation, make_user
+
+
+def _thread(n, same_time=False):
+    """``n`` comments on Điều 1; with ``same_time`` all share one created_at (ties)."""
+    consultation = make_consultation()
+    section = article(consultation, 1)
+    comments = [make_comment(consultation, section=section, body=f"Ý kiến {i}") for i in range(n)]
+    if same_time:
+        moment = utcnow()
+        for comment in comments:
+            comment.created_at = moment
+    db.session.flush()
+    return consultation, section, comments
+
+
+def _walk(consultation, section, per_page, start=None, direction="newer", viewer=None):
+    """Follow the pager from ``start`` to the end; the pages' items in reading order."""
+    seen, value = [], start
+    for _ in range(100):
+        page = comment_page(consultation, section, parse_cursor(value, consultation, section),
+                            per_page, viewer)
+        seen.append([c.id for c in page.items])
+        value = page.newer if direction == "newer" else page.older
+        if value is None:
+            return seen
+    raise AssertionError("the pager never ends")
+
+
+def test_pages_follow_each_other_without_gaps_or_repeats(app):
+    consultation, section, comments = _thread(7)
+    ids = [c.id for c in comments]
+    forward = _walk(consultation, section, 3)
+    assert forward == [ids[0:3], ids[3:6], ids[6:7]]
+    backward = _walk(consultation, section, 3, start="cuoi", direction="older")
+    assert backward == [ids[4:7], ids[1:4], ids[0:1]]
+    first = comment_page(consultation, section, None, 3)
+    assert first.is_first and first.newer == f"sau-{ids[2]}"
+
+
+def test_ties_on_the_creation_time_are_cut_by_id(app):
+    consultation, section, comments = _thread(5, same_time=True)
+    assert sum(_walk(consultation, section, 2), []) == [c.id for c in comments]
+    backward = _walk(consultation, section, 2, start="cuoi", direction="older")
+    assert sum(reversed(backward), []) == [c.id for c in comments]
+
+
+def test_hidden_comments_are_skipped_and_own_waiting_ones_shown_to_their_author(app):
+    consultation, section, comments = _thread(5)
+    moderator = make_user(role="moderator")
+    moderate_comment(moderator, comments[1], "hide", "xúc phạm")
+    withdraw_comment(comments[2].author, comments[2])
+    ids = [c.id for c in comments]
+    assert sum(_walk(consultation, section, 2), []) == [ids[0], ids[3], ids[4]]
+    author = comments[1].author
+    assert sum(_walk(consultation, section, 2, viewer=author), []) == [ids[0], ids[1], ids[3],
+                                                                       ids[4]]
+
+
+def test_bad_cursors_name_the_first_page(app):
+    consultation, section, comments = _thread(3)
+    other = make_comment(consultation, section=article(consultation, 2))
+    elsewhere = make_comment(make_consultation())
+    reply = reply_to_comment(make_user(), comments[0], "Trả lời")
+    for value in (None, "", "abc", "2", "sau-", "sau-abc", "sau-99999999", "sau-" + "9" * 40,
+                  f"sau-{other.id}", f"truoc-{elsewhere.id}", f"tu-{reply.id}", "cuoi-1"):
+        assert parse_cursor(value, consultation, section) is None, value
+    assert parse_cursor(f"sau-{comments[0].id}", consultation, section).direction == "after"
+
+
+def test_a_cursor_past_the_end_gives_the_nearest_page(app):
+    consultation, section, comments = _thread(4)
+    withdraw_comment(comments[3].author, comments[3])
+    past = comment_page(consultation, section, parse_cursor(f"sau-{comments[2].id}",
+                                                            consultation, section), 2)
+    assert [c.id for c in past.items] == [comments[1].id, comments[2].id]
+    assert past.newer is None and past.older == f"truoc-{comments[1].id}"
+    before = comment_page(consultation, section, parse_cursor(f"truoc-{comments[0].id}",
+                                                              consultation, section), 2)
+    assert [c.id for c in before.items] == [comments[0].id, comments[1].id] and before.is_first
+
+
+def test_the_cursor_of_a_comment_lands_on_a_page_that_shows_it(app):
+    consultation, section, comments = _thread(7)
+    assert cursor_for(comments[2], 3) is None
+    assert cursor_for(comments[3], 3) == f"tu-{comments[3].id}"
+    page = comment_page(consultation, section,
+                        parse_cursor(f"tu-{comments[5].id}", consultation, section), 3)
+    assert [c.id for c in page.items] == [comments[5].id, comments[6].id]
+    assert page.older == f"truoc-{comments[5].id}" and page.newer is None
+    general = make_comment(consultation)
+    assert cursor_for(general, 3) is None
+
+
+def test_replies_in_one_query_with_the_viewers_own(app):
+    consultation, section, comments = _thread(2)
+    author = make_user()
+    visible = reply_to_comment(author, comments[0], "Trả lời công khai")
+    waiting = reply_to_comment(author, comments[0], "Xem https://a.vn")
+    assert waiting.status == "pending"
+    stranger = make_user()
+    assert replies_of(comments, stranger) == {comments[0].id: [visible], comments[1].id: []}
+    assert replies_of(comments, author)[comments[0].id] == [visible, waiting]
+    assert replies_of([]) == {}
+
+
+def test_the_stamp_changes_with_everything_the_pages_show(app):
+    consultation, section, comments = _thread(2)
+    db.session.commit()
+    stamps = [page_stamp(consultation)]
+
+    def changed():
+        db.session.commit()
+        stamps.append(page_stamp(consultation))
+        return stamps[-1] != stamps[-2]
+
+    make_comment(consultation, section=section)
+    assert changed()
+    react_to_comment(make_user(), comments[0], "support")
+    assert changed()
+    moderate_comment(make_user(role="moderator"), comments[1], "hide", "x")
+    assert changed()
+    consultation.summary = "Tóm tắt mới."
+    assert changed()
+    assert not changed()
+
+
+def test_counts_are_shared_under_the_stamp(app):
+    consultation, section, _comments = _thread(2)
+    stamp = page_stamp(consultation)
+    assert section_counts(consultation, stamp) == {section.id: 2}
+    make_comment(consultation, section=section)
+    assert section_counts(consultation, stamp) == {section.id: 2}  # the same stamp: cached
+    assert section_counts(consultation, page_stamp(consultation)) == {section.id: 3}

@@ -1,0 +1,160 @@
+"""The page cache itself: CSRF tokens, flash messages, the time bound, Redis shared by
+several processes, and a Redis that is down."""
+
+import re
+import uuid
+from contextlib import contextmanager
+
+import cachelib.simple
+import pytest
+from sqlalchemy import select
+
+from consult.drafts.models import Consultation, Section
+from consult.extensions import db
+from tests.conftest import Browser, make_app
+from tests.factories import article, make_comment, make_consultation, make_user
+
+CACHE = "X-Consult-Cache"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@contextmanager
+def running(*apps):
+    """The first app's context on a fresh database; every app's connections closed after."""
+    with apps[0].app_context():
+        db.drop_all()
+        db.create_all()
+        try:
+            yield apps[0]
+        finally:
+            db.session.remove()
+            db.drop_all()
+            for app in apps:
+                with app.app_context():
+                    db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(tmp_path):
+    with running(make_app(tmp_path, WTF_CSRF_ENABLED=True)) as app:
+        yield app
+
+
+def _world():
+    consultation = make_consultation()
+    make_comment(consultation, section=article(consultation, 1), body="Ý kiến đã đăng.")
+    db.session.commit()
+    return f"/c/{consultation.slug}/dieu-1"
+
+
+def test_two_visitors_never_share_a_csrf_token(csrf_app):
+    url = _world()
+    first, second = Browser(csrf_app), Browser(csrf_app)
+    one, two = first.get(url), second.get(url)
+    assert (one.headers[CACHE], two.headers[CACHE]) == ("miss", "hit")
+    token_one = TOKEN.search(one.get_data(as_text=True)).group(1)
+    token_two = TOKEN.search(two.get_data(as_text=True)).group(1)
+    assert token_one != token_two and "consult-csrf-token" not in two.get_data(as_text=True)
+    stolen = second.post("/lang/en", data={"csrf_token": token_one, "next": url})
+    assert stolen.status_code == 400
+    own = second.post("/lang/en", data={"csrf_token": token_two, "next": url})
+    assert own.status_code == 302
+    again = first.post("/lang/en", data={"csrf_token": token_one, "next": url})
+    assert again.status_code == 302
+
+
+def test_a_page_with_a_flash_message_is_neither_served_nor_stored(app):
+    Browser(app).get("/")
+    leaving = Browser(app, make_user())
+    response = leaving.post("/dang-xuat", follow_redirects=True)
+    assert response.headers[CACHE] == "bypass" and "Bạn đã đăng xuất." in response.get_data(
+        as_text=True)
+    after = leaving.get("/")
+    assert after.headers[CACHE] == "hit" and "Bạn đã đăng xuất." not in after.get_data(
+        as_text=True)
+
+
+def test_what_the_stamp_does_not_see_shows_after_the_timeout(app, monkeypatch):
+    consultation = make_consultation()
+    comment = make_comment(consultation, section=article(consultation, 1))
+    db.session.commit()
+    url, visitor = f"/c/{consultation.slug}/dieu-1", Browser(app)
+    old_name = comment.author.public_name
+    assert old_name in visitor.get(url).get_data(as_text=True)
+    comment.author.display_name = "Tên Mới Đổi"  # no stamp sees a renamed author
+    db.session.commit()
+    response = visitor.get(url)
+    assert response.headers[CACHE] == "hit" and old_name in response.get_data(as_text=True)
+    later = cachelib.simple.time() + app.config["CONSULT_CACHE_TIMEOUT"] + 1
+    monkeypatch.setattr(cachelib.simple, "time", lambda: later)
+    response = visitor.get(url)
+    assert response.headers[CACHE] == "miss" and "Tên Mới Đổi" in response.get_data(as_text=True)
+
+
+def test_home_page_is_cached_and_follows_publication(app):
+    visitor = Browser(app)
+    assert visitor.get("/").headers[CACHE] == "miss"
+    assert visitor.get("/").headers[CACHE] == "hit"
+    consultation = make_consultation(title="Dự thảo Luật Mới Công Bố")
+    db.session.commit()
+    response = visitor.get("/")
+    assert response.headers[CACHE] == "miss"
+    assert consultation.title in response.get_data(as_text=True)
+
+
+def test_a_zero_timeout_turns_the_cache_off(tmp_path):
+    with running(make_app(tmp_path, CACHE_TIMEOUT=0)) as app:
+        url = _world()
+        visitor = Browser(app)
+        assert [visitor.get(url).headers[CACHE] for _ in range(2)] == ["bypass", "bypass"]
+
+
+def _redis_or_skip():
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return client
+
+
+def test_processes_share_the_cache_and_its_invalidation_through_redis(tmp_path):
+    """Two apps on one database stand for two gunicorn workers (or two machines)."""
+    client = _redis_or_skip()
+    prefix = f"consult-test-{uuid.uuid4().hex}:"
+    settings = {"REDIS_URL": "redis://127.0.0.1:6379/0", "CACHE_KEY_PREFIX": prefix,
+                "CACHE_TIMEOUT": 60}
+    one, two = make_app(tmp_path, **settings), make_app(tmp_path, **settings)
+    try:
+        with running(one, two):
+            url = _world()
+            assert Browser(one).get(url).headers[CACHE] == "miss"
+            assert Browser(two).get(url).headers[CACHE] == "hit"  # stored by the other one
+            author = Browser(two, make_user())
+            slug = url.split("/")[2]
+            consultation_id = db.session.scalar(select(Consultation.id).where(
+                Consultation.slug == slug))
+            section = db.session.scalar(select(Section.id).where(
+                Section.anchor == "dieu-1", Section.version.has(consultation_id=consultation_id)))
+            author.post(f"/c/{slug}/y-kien", data={
+                "comment-section_id": str(section), "comment-body": "Ý kiến qua tiến trình hai.",
+                "comment-stance": "agree"})
+            response = Browser(one).get(url)
+            assert response.headers[CACHE] == "miss"
+            assert "Ý kiến qua tiến trình hai." in response.get_data(as_text=True)
+            assert Browser(two).get(url).headers[CACHE] == "hit"
+            assert client.keys(prefix + "page:article:*")
+    finally:
+        keys = client.keys(prefix + "*")
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+def test_a_redis_that_is_down_leaves_the_site_up(tmp_path):
+    with running(make_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")) as app:
+        url = _world()
+        response = Browser(app).get(url)
+        assert response.status_code == 200 and response.headers[CACHE] == "miss"
+        assert "Ý kiến đã đăng." in response.get_data(as_text=True)
