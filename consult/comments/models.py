@@ -38,6 +38,9 @@ class Comment(TimestampMixin, db.Model):
         Index("ix_comments_consultation_status_created", "consultation_id", "status",
               "created_at", "id"),
         Index("ix_comments_consultation_updated", "consultation_id", "updated_at"),
+        # a retried form submission finds the comment it created (NULLs never collide)
+        UniqueConstraint("author_id", "idempotency_key",
+                         name="uq_comments_author_id_idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -58,6 +61,8 @@ class Comment(TimestampMixin, db.Model):
     moderation_reason: Mapped[str | None] = mapped_column(Text)
     # Comma-separated screening rule codes that held the comment ("link,personal_data").
     screening_codes: Mapped[str | None] = mapped_column(String(100))
+    # Random key of the form that sent the comment (replies: key + ">" + comment replied to).
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
     # Last change of any kind (status, reason, official mark): Last-Modified of the API.
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,
                                                  nullable=False)
