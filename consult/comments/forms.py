@@ -35,7 +35,7 @@ class CommentForm(FlaskForm):
 class ReplyForm(FlaskForm):
     reply_body = TextAreaField(_l("Trả lời"), validators=[required(_l(
         "Nội dung trả lời không được để trống.")), length(max=_TRANSPORT_LIMIT)])
-    # One ReplyForm serves every reply box of a page: the service scopes the key to the
+    # One ReplyForm serves every reply box of a page: the service stores the key with the
     # comment replied to.
     idempotency_key = IdempotencyKeyField()
 

@@ -61,7 +61,7 @@ class Comment(TimestampMixin, db.Model):
     moderation_reason: Mapped[str | None] = mapped_column(Text)
     # Comma-separated screening rule codes that held the comment ("link,personal_data").
     screening_codes: Mapped[str | None] = mapped_column(String(100))
-    # Random key of the form that sent the comment (replies: key + ">" + comment replied to).
+    # Random key of the form that sent the comment, "." and a digest of where and what it sent.
     idempotency_key: Mapped[str | None] = mapped_column(String(80))
     # Last change of any kind (status, reason, official mark): Last-Modified of the API.
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,

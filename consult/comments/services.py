@@ -1,5 +1,7 @@
 """Comment operations: submit, reply, withdraw, react; and the public comment queries."""
 
+import hashlib
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -56,8 +58,18 @@ def set_status(comment, new_status):
     comment_status_changed.send(comment, old_status=old_status)
 
 
+def stored_key(form_key, *sent):
+    """The form's key as stored: with a digest of where and what was sent. The same form
+    sent again with other text (the back button, one reply form shared by every comment of
+    a page) is a new comment, not a retry."""
+    if form_key is None:
+        return None
+    digest = hashlib.sha256("\x1f".join(map(str, sent)).encode()).hexdigest()[:12]
+    return f"{form_key}.{digest}"
+
+
 def find_by_key(user, key):
-    """The comment ``user`` already sent with the form key ``key`` (stored form), or None."""
+    """The comment ``user`` already sent with the stored key ``key``, or None."""
     if key is None:
         return None
     return db.session.scalar(select(Comment).where(Comment.author_id == user.id,
@@ -98,11 +110,12 @@ def submit_comment(user, consultation, body, stance, section=None, proposed_word
                    clause_ref=None, now=None, idempotency_key=None):
     """Comment on an article (``section``) or on the draft in general (no section).
 
-    A retry with the same ``idempotency_key`` (the form's) returns the comment the first
-    attempt created, before any other check, and creates nothing.
+    A retry (same ``idempotency_key``, the form's, and the same text) returns the comment
+    the first attempt created, before any other check, and creates nothing.
     """
     _check_can_comment(user)
-    key = clean_key(idempotency_key)
+    key = stored_key(clean_key(idempotency_key), consultation.id, getattr(section, "id", None),
+                      normalize_text(body))
     existing = find_by_key(user, key)
     if existing is not None:
         return existing
@@ -135,12 +148,10 @@ def submit_comment(user, consultation, body, stance, section=None, proposed_word
 def reply_to_comment(user, parent, body, now=None, idempotency_key=None):
     """Reply to a comment; replies are one level deep (a reply to a reply joins its thread).
 
-    One reply form serves every comment of a page, so its key is stored with the id of the
-    comment replied to: a retry returns the first reply, a reply elsewhere is new.
+    A retry (same ``idempotency_key`` and text, to the same comment) returns the first reply.
     """
     _check_can_comment(user)
-    key = clean_key(idempotency_key)
-    key = None if key is None else f"{key}>{parent.id}"
+    key = stored_key(clean_key(idempotency_key), "reply", parent.id, normalize_text(body))
     existing = find_by_key(user, key)
     if existing is not None:
         return existing
