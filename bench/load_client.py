@@ -180,6 +180,7 @@ class Commenter(Visitor):
         for _attempt in range(5):
             if self.page is None:
                 self.article()
+        self.environment.ready += 1
 
     @task
     def post_comment(self):
@@ -220,9 +221,13 @@ def run(plan):
     user_class.host = plan["host"]
     TEXTS.extend(generate_texts(500, seed=plan.get("seed", 1), noisy_share=0))
     env = Environment(user_classes=[user_class])
-    env.accepted = 0
+    env.accepted = env.ready = 0
     runner = env.create_local_runner()
     runner.start(plan["users"], spawn_rate=plan.get("spawn_rate", plan["users"]))
+    if user_class is Commenter:  # timing starts once every user has logged in
+        waited = time.monotonic()
+        while env.ready < plan["users"] and time.monotonic() - waited < 120:
+            gevent.sleep(0.1)
     gevent.sleep(plan.get("warmup", 2))
     env.stats.reset_all()
     env.accepted = 0

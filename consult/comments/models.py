@@ -31,7 +31,11 @@ class Comment(TimestampMixin, db.Model):
     __tablename__ = "comments"
     __table_args__ = (
         Index("ix_comments_section_status_created", "section_id", "status", "created_at"),
-        Index("ix_comments_consultation_status", "consultation_id", "status"),
+        # published comments per article of a consultation, read from the index alone
+        Index("ix_comments_consultation_counts", "consultation_id", "status", "parent_id",
+              "section_id"),
+        # the place of a comment in its article's thread (its page number)
+        Index("ix_comments_section_thread", "section_id", "status", "parent_id", "id"),
         Index("ix_comments_status_created", "status", "created_at"),
         Index("ix_comments_created", "created_at", "id"),
         # keyset pages of one consultation's published comments (open data API, CSV)
