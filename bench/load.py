@@ -12,7 +12,8 @@ For each database: seed it (bench/seed.py), build the search index with
   consultation, article with its first comment page, search), 10 % writes (log in, comment,
   react, report through the real forms);
 - reads: the same reads with no think time (the read throughput the server sustains);
-- comments: ``--burst-users`` logged-in users posting comments back to back;
+- comments: ``--burst-users`` users posting comments back to back, timed once all of them
+  have logged in;
 
 then the same gunicorn settings serving a trivial Flask route (bench/trivial_app.py) as the
 ceiling. The peak RSS of each gunicorn worker is sampled during every phase.
@@ -132,7 +133,8 @@ def print_report(rows, args):
     print("-" * len(header))
     for row in rows:
         first = True
-        pages = sorted(row["requests"], key=lambda p: PAGES.index(p) if p in PAGES else 99)
+        pages = sorted((p for p, stats in row["requests"].items() if stats["count"]),
+                       key=lambda p: PAGES.index(p) if p in PAGES else 99)
         for page in [*pages, "all"]:
             stats = row["requests"].get(page) or {
                 "rps": row["rps"], "count": row["count"], "failures": row["failures"],
