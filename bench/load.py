@@ -65,7 +65,8 @@ def run_client(plan, folder):
 
 def phases(args):
     """(phase, mode, users, think, duration) in the order they run."""
-    table = {"mix": ("mix", args.users, args.think, args.duration),
+    table = {"single": ("reads", 1, 0, args.duration),
+             "mix": ("mix", args.users, args.think, args.duration),
              "reads": ("reads", args.users, 0, args.duration),
              "comments": ("comments", args.burst_users, 0, args.burst_duration)}
     return [(name, *table[name]) for name in args.phases]
@@ -190,7 +191,8 @@ def main(argv=None):
     parser.add_argument("--redis-url", default="", help="e.g. redis://127.0.0.1:6379/5: "
                         "rate limits (generous) shared through Redis")
     parser.add_argument("--workers", default="2,4", help="gunicorn worker counts")
-    parser.add_argument("--phases", default="mix,reads,comments")
+    parser.add_argument("--phases", default="mix,reads,comments",
+                        help="of single (one user reading: service times), mix, reads, comments")
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--think", type=float, default=1.0, help="mean think time (mix)")
     parser.add_argument("--duration", type=float, default=60, help="seconds a phase")
