@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev lint bench serve clean e2e translations
+.PHONY: run test install install-dev lint bench bench-crash serve clean e2e translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ serve: install
 	$(BIN)/pip install -q -e '.[serve]'
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
+
+## make bench: the load benchmark (BENCH_ARGS="--comments 100000 --databases sqlite ...";
+## defaults: 1,000,000 comments, SQLite and PostgreSQL, 2 and 4 workers; docs/benchmarks/load.md)
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
+
+## make bench-crash: kill -9 web workers, gunicorn and the search worker under a writer load
+bench-crash: install
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python -m bench.crash $(BENCH_ARGS)
 
 ## make test: install dev dependencies and run the test suite
 test: install-dev

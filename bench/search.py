@@ -17,15 +17,10 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
-from bench.corpus import comments as generate_texts
-
-STANCES = ["agree", "disagree", "amend", "other"]
-AUTHORS = 5000
-START = datetime(2026, 9, 1)
+from bench.seed import START, generate, seed_database
 
 # 50 fixed queries: (kind, query, filters). Filters use the first consultation and its third
 # article.
@@ -52,89 +47,6 @@ QUERIES = [
         ("tổ chức cá nhân", {"article": True}), ("mạng", {"stance": "other", "days": 7})]],
 ]
 assert len(QUERIES) == 50
-
-
-# ---- corpus --------------------------------------------------------------------------------
-
-def generate(count, articles, seed=5):
-    """``count`` comments spread over the consultations and articles of ``articles``
-    ({consultation id: [(section id, label, title), …]}), as lightweight objects with the
-    attributes ``consult.search.documents.comment_document`` reads. The same arguments give
-    the same corpus (the FTS5 yardstick indexes it again)."""
-    rng = random.Random(seed)
-    texts = generate_texts(min(count, 200_000), seed=seed, noisy_share=0)
-    consultation_ids = sorted(articles)
-    sections = {c: [SimpleNamespace(id=i, label=label, title=title)
-                    for i, label, title in articles[c]] for c in consultation_ids}
-    authors = [SimpleNamespace(id=i + 1, public_name=f"Người góp ý {i + 1}")
-               for i in range(AUTHORS)]
-    span = 60 * 24 * 3600
-    for i in range(count):
-        consultation = consultation_ids[i % len(consultation_ids)]
-        body = texts[i % len(texts)]
-        if i >= len(texts):  # recombine halves so the second pass is not a copy
-            other = texts[rng.randrange(len(texts))].split()
-            body = " ".join(body.split()[: len(body.split()) // 2] + other[len(other) // 2:])
-        yield SimpleNamespace(
-            id=i + 1, body=body, proposed_wording=None, consultation_id=consultation,
-            section=rng.choice(sections[consultation]),
-            author_kind="business" if rng.random() < 0.2 else "citizen",
-            stance=rng.choice(STANCES), author=rng.choice(authors),
-            created_at=START + timedelta(seconds=rng.randrange(span)))
-
-
-def seed_database(app, count, consultations):
-    """Consultations of the real laws (through the services), authors and ``count``
-    published comments (bulk inserts); returns the ``articles`` mapping for ``generate``."""
-    from sqlalchemy import insert
-
-    from consult.accounts.models import User
-    from consult.comments.models import Comment
-    from consult.core.db_setup import utcnow
-    from consult.drafts.services import (
-        create_consultation,
-        get_or_create_agency,
-        publish_consultation,
-    )
-    from consult.extensions import db
-
-    laws = sorted((Path(__file__).resolve().parent.parent / "consult" / "demo_data")
-                  .glob("*.txt"))
-    with app.app_context():
-        db.create_all()
-        agency = get_or_create_agency("Bộ Thử nghiệm")
-        for n in range(consultations):
-            law = laws[n % len(laws)].read_text(encoding="utf-8")
-            consultation = create_consultation(agency, f"Dự thảo số {n + 1}", "Luật", "",
-                                               START, utcnow() + timedelta(days=30), law)
-            publish_consultation(consultation, START)
-        db.session.flush()
-        db.session.execute(insert(User), [
-            {"email": f"nguoi{i + 1}@bench.vn", "password_hash": "x", "display_name":
-             f"Người góp ý {i + 1}", "kind": "citizen", "role": "user", "is_blocked": False,
-             "comments_held": False, "created_at": START} for i in range(AUTHORS)])
-        from consult.drafts.models import Consultation
-
-        articles = {c.id: [(a.id, a.label, a.title) for a in c.current_version.articles()]
-                    for c in db.session.query(Consultation).order_by(Consultation.id)}
-        rows = []
-        for c in generate(count, articles):
-            rows.append({"consultation_id": c.consultation_id, "section_id": c.section.id,
-                         "author_id": c.author.id, "body": c.body, "body_html": c.body,
-                         "stance": c.stance, "author_kind": c.author_kind,
-                         "status": "published", "is_official": False,
-                         "created_at": c.created_at})
-            if len(rows) == 20_000:
-                db.session.execute(insert(Comment), rows)
-                rows = []
-        if rows:
-            db.session.execute(insert(Comment), rows)
-        db.session.commit()
-        from consult.core.outbox import OutboxEntry
-
-        db.session.query(OutboxEntry).delete()
-        db.session.commit()
-        return articles
 
 
 # ---- Whoosh --------------------------------------------------------------------------------

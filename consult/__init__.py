@@ -25,6 +25,11 @@ def create_app(config=None):
 
     _init_extensions(app)
     _register_blueprints(app)
+    if settings["PROXY_HOPS"]:  # behind a load balancer: the client's address, per-IP limits
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app
 
 

@@ -62,6 +62,9 @@ DEFAULTS = {
     "RATE_LIMIT_REPORT": "30 per hour",
     # Send session cookies over HTTPS only (set true behind TLS).
     "SECURE_COOKIES": False,
+    # Proxies (load balancer, nginx) in front of the app that set X-Forwarded-For and
+    # X-Forwarded-Proto; 0 trusts no such header (the client is the socket's address).
+    "PROXY_HOPS": 0,
     # Open data API: requests per IP (Flask-Limiter syntax), page sizes.
     "RATE_LIMIT_API": "120 per minute;3000 per hour",
     "API_PAGE_SIZE": 50,
@@ -105,7 +108,7 @@ DEFAULTS = {
 
 _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE",
                 "AUTO_HIDE_REPORTS", "SEARCH_CACHE_MB",
-                "SEARCH_BUILD_PROCS"}
+                "SEARCH_BUILD_PROCS", "PROXY_HOPS"}
 _INT_OPTIONS |= {"API_PAGE_SIZE", "API_MAX_PAGE_SIZE", "MAIL_PORT", "MAIL_TIMEOUT",
                  "MAIL_MAX_ATTEMPTS"}
 _INT_OPTIONS |= {"CACHE_TIMEOUT", "CACHE_MEMORY_ITEMS"}

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
-from consult.core.forms import choices, length, required
+from consult.core.forms import IdempotencyKeyField, choices, length, required
 
 STANCE_CHOICES = choices([
     ("agree", _l("Đồng ý")),
@@ -29,11 +29,15 @@ class CommentForm(FlaskForm):
     proposed_wording = TextAreaField(_l("Đề xuất câu chữ thay thế (không bắt buộc)"),
                                      validators=[Optional(), length(max=_TRANSPORT_LIMIT)])
     section_id = HiddenField()
+    idempotency_key = IdempotencyKeyField()
 
 
 class ReplyForm(FlaskForm):
     reply_body = TextAreaField(_l("Trả lời"), validators=[required(_l(
         "Nội dung trả lời không được để trống.")), length(max=_TRANSPORT_LIMIT)])
+    # One ReplyForm serves every reply box of a page: the service stores the key with the
+    # comment replied to.
+    idempotency_key = IdempotencyKeyField()
 
 
 class ActionForm(FlaskForm):

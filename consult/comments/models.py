@@ -31,7 +31,6 @@ class Comment(TimestampMixin, db.Model):
     __tablename__ = "comments"
     __table_args__ = (
         Index("ix_comments_section_status_created", "section_id", "status", "created_at"),
-        Index("ix_comments_consultation_status", "consultation_id", "status"),
         Index("ix_comments_status_created", "status", "created_at"),
         Index("ix_comments_created", "created_at", "id"),
         # keyset pages of one consultation's published comments (open data API, CSV)
@@ -39,9 +38,13 @@ class Comment(TimestampMixin, db.Model):
               "created_at", "id"),
         Index("ix_comments_consultation_updated", "consultation_id", "updated_at"),
         # the public pages: keyset pages of a thread (an article's top-level comments, or the
-        # general ones) and the counts per article, index-only (migration 0014)
+        # general ones), a comment's place in it, and the counts per article, index-only
+        # (migration 0014)
         Index("ix_comments_thread", "consultation_id", "section_id", "parent_id", "status",
               "created_at", "id"),
+        # a retried form submission finds the comment it created (NULLs never collide)
+        UniqueConstraint("author_id", "idempotency_key",
+                         name="uq_comments_author_id_idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -62,6 +65,8 @@ class Comment(TimestampMixin, db.Model):
     moderation_reason: Mapped[str | None] = mapped_column(Text)
     # Comma-separated screening rule codes that held the comment ("link,personal_data").
     screening_codes: Mapped[str | None] = mapped_column(String(100))
+    # Random key of the form that sent the comment, "." and a digest of where and what it sent.
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
     # Last change of any kind (status, reason, official mark, reactions): Last-Modified of
     # the API, and with its maximum per consultation the stamp of the cached pages.
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,

@@ -1,8 +1,11 @@
 """Comment operations: submit, reply, withdraw, react; and the public comment queries."""
 
+import hashlib
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from consult.comments.models import (
     REACTIONS,
@@ -15,6 +18,7 @@ from consult.comments.models import (
 from consult.comments.signals import comment_status_changed, comment_submitted
 from consult.core.db_setup import utcnow
 from consult.core.exceptions import NotAllowed, ServiceError
+from consult.core.idempotency import clean_key
 from consult.core.markup import render_markdown
 from consult.core.outbox import enqueue
 from consult.core.text import normalize_text
@@ -54,16 +58,48 @@ def set_status(comment, new_status):
     comment_status_changed.send(comment, old_status=old_status)
 
 
+def stored_key(form_key, *sent):
+    """The form's key as stored: with a digest of where and what was sent. The same form
+    sent again with other text (the back button, one reply form shared by every comment of
+    a page) is a new comment, not a retry."""
+    if form_key is None:
+        return None
+    digest = hashlib.sha256("\x1f".join(map(str, sent)).encode()).hexdigest()[:12]
+    return f"{form_key}.{digest}"
+
+
+def find_by_key(user, key):
+    """The comment ``user`` already sent with the stored key ``key``, or None."""
+    if key is None:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.author_id == user.id,
+                                                   Comment.idempotency_key == key))
+
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _insert(values):
+    """INSERT one comment. If its author already used its key (a retry racing the first
+    attempt), the unique constraint refuses the row without an error: None is returned."""
+    insert = _INSERT[db.session.get_bind().dialect.name]
+    statement = (insert(Comment).values(**values)
+                 .on_conflict_do_nothing(index_elements=["author_id", "idempotency_key"])
+                 .returning(Comment))
+    return db.session.scalar(statement)
+
+
 def _create(user, consultation, section, body, stance=None, parent=None,
-            proposed_wording=None, clause_ref=None):
-    comment = Comment(
-        consultation=consultation, section=section, parent=parent, author=user,
-        body=body, body_html=str(render_markdown(body)), stance=stance,
-        proposed_wording=proposed_wording, clause_ref=clause_ref,
-        author_kind=user.kind, status=STATUS_PUBLISHED,
-    )
-    db.session.add(comment)
-    db.session.flush()
+            proposed_wording=None, clause_ref=None, key=None):
+    comment = _insert({
+        "consultation_id": consultation.id, "section_id": section.id if section else None,
+        "parent_id": parent.id if parent else None, "author_id": user.id, "body": body,
+        "body_html": str(render_markdown(body)), "stance": stance,
+        "proposed_wording": proposed_wording, "clause_ref": clause_ref,
+        "author_kind": user.kind, "status": STATUS_PUBLISHED, "idempotency_key": key,
+    })
+    if comment is None:  # the same form's other request won: answer with its comment
+        return find_by_key(user, key)
     comment_submitted.send(comment)
     enqueue("search", "comment", comment.id)
     db.session.flush()
@@ -71,9 +107,18 @@ def _create(user, consultation, section, body, stance=None, parent=None,
 
 
 def submit_comment(user, consultation, body, stance, section=None, proposed_wording=None,
-                   clause_ref=None, now=None):
-    """Comment on an article (``section``) or on the draft in general (no section)."""
+                   clause_ref=None, now=None, idempotency_key=None):
+    """Comment on an article (``section``) or on the draft in general (no section).
+
+    A retry (same ``idempotency_key``, the form's, and the same text) returns the comment
+    the first attempt created, before any other check, and creates nothing.
+    """
     _check_can_comment(user)
+    key = stored_key(clean_key(idempotency_key), consultation.id, getattr(section, "id", None),
+                      normalize_text(body))
+    existing = find_by_key(user, key)
+    if existing is not None:
+        return existing
     _check_open(consultation, now or utcnow())
     body = _clean_body(body)
     if stance not in STANCES:
@@ -96,12 +141,20 @@ def submit_comment(user, consultation, body, stance, section=None, proposed_word
         if clause_ref not in valid:
             raise ServiceError(_("Khoản / điểm được chọn không có trong Điều này."),
                                field="clause_ref")
-    return _create(user, consultation, section, body, stance, None, proposed_wording, clause_ref)
+    return _create(user, consultation, section, body, stance, None, proposed_wording, clause_ref,
+                   key)
 
 
-def reply_to_comment(user, parent, body, now=None):
-    """Reply to a comment; replies are one level deep (a reply to a reply joins its thread)."""
+def reply_to_comment(user, parent, body, now=None, idempotency_key=None):
+    """Reply to a comment; replies are one level deep (a reply to a reply joins its thread).
+
+    A retry (same ``idempotency_key`` and text, to the same comment) returns the first reply.
+    """
     _check_can_comment(user)
+    key = stored_key(clean_key(idempotency_key), "reply", parent.id, normalize_text(body))
+    existing = find_by_key(user, key)
+    if existing is not None:
+        return existing
     if parent.parent_id is not None:
         parent = parent.parent
     if parent.status != STATUS_PUBLISHED:
@@ -111,7 +164,7 @@ def reply_to_comment(user, parent, body, now=None):
                              "lời thêm."))
     _check_open(parent.consultation, now or utcnow())
     body = _clean_body(body, field="reply_body")
-    return _create(user, parent.consultation, parent.section, body, parent=parent)
+    return _create(user, parent.consultation, parent.section, body, parent=parent, key=key)
 
 
 def withdraw_comment(user, comment, now=None):

@@ -173,7 +173,8 @@ def submit(slug):
         try:
             comment = services.submit_comment(
                 current_user, consultation, form.body.data, form.stance.data, section,
-                form.proposed_wording.data, form.clause_ref.data)
+                form.proposed_wording.data, form.clause_ref.data,
+                idempotency_key=form.idempotency_key.data)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -229,7 +230,8 @@ def reply(comment_id):
         flash(_("Nội dung trả lời không được để trống."), "error")
         return redirect(_comment_url(parent))
     try:
-        created = services.reply_to_comment(current_user, parent, form.reply_body.data)
+        created = services.reply_to_comment(current_user, parent, form.reply_body.data,
+                                            idempotency_key=form.idempotency_key.data)
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(_comment_url(parent))

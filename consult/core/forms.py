@@ -1,10 +1,11 @@
 """Helpers shared by views that handle forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice
+from wtforms import HiddenField, SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from consult.core.exceptions import ServiceError
+from consult.core.idempotency import is_valid_key, new_key
 
 
 def apply_service_error(form, error: ServiceError):
@@ -17,6 +18,22 @@ def apply_service_error(form, error: ServiceError):
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class IdempotencyKeyField(HiddenField):
+    """A hidden random key: rendered fresh with the form, sent back unchanged by a retry.
+
+    ``data`` is what the POST carried (``None`` when it carried none); the service checks it.
+    A page rendered again after a refusal carries a fresh key if the sent one was malformed.
+    """
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist else None
+
+    def _value(self):
+        if not is_valid_key(self.data):
+            self.data = new_key()
+        return self.data
 
 
 def choices(pairs):

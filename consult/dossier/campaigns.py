@@ -12,8 +12,6 @@ objects cost ~26 µs a text plus the LSH inserts, a third of the 1,000,000-comme
 """
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 NUM_PERM = 64
 BANDS = 16
@@ -98,6 +96,9 @@ def similar_pairs(signatures, sizes, threshold, chunk=200_000):
 
 def near_duplicate_labels(signatures, sizes, threshold):
     """A group label for every row: rows joined by similar pairs share a label."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = signatures.shape[0]
     if n == 0:
         return np.empty(0, dtype=np.int64)

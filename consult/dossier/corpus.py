@@ -6,15 +6,17 @@ and its MinHash signature. The texts themselves are dropped after each batch; th
 the dossier quotes are read again by id.
 """
 
+from __future__ import annotations
+
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
@@ -22,6 +24,9 @@ from consult.comments.models import STANCES, STATUS_PUBLISHED, Comment
 from consult.core.memory import release_free_memory
 from consult.dossier.campaigns import minhash_signatures
 from consult.extensions import db
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 N_FEATURES = 2 ** 20
 BATCH = 5000
@@ -41,8 +46,14 @@ def _words_and_pairs(normalised):
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
-VECTORIZER = HashingVectorizer(n_features=N_FEATURES, analyzer=_words_and_pairs,
-                               alternate_sign=False, norm=None, dtype=np.float32)
+@cache
+def vectorizer():
+    """Hashed words and word pairs. scikit-learn and SciPy are imported on the first
+    analysis, not by every web process (~100 MB and a second of start-up each)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(n_features=N_FEATURES, analyzer=_words_and_pairs,
+                             alternate_sign=False, norm=None, dtype=np.float32)
 
 
 def comments_query(consultation_id):
@@ -150,7 +161,7 @@ class _Builder:
         columns["province"].append(np.array(provinces, np.int16))
         columns["day"].append(self._days([r.created_at for r in rows]))
         if new_texts:
-            block = VECTORIZER.transform(new_texts)
+            block = vectorizer().transform(new_texts)
             self.signature_blocks.append(minhash_signatures(block))
             block.data = np.minimum(block.data, 255).astype(np.uint8)
             self.feature_blocks.append(block)
@@ -164,6 +175,8 @@ class _Builder:
             entry[0] += 1
 
     def build(self):
+        from scipy import sparse
+
         def joined(name, dtype):
             parts = self.columns[name]
             return np.concatenate(parts) if parts else np.zeros(0, dtype)

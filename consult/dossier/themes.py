@@ -11,11 +11,9 @@ whole draft cluster the articles' themes by their mean vectors the same way.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import normalize
+
+# scikit-learn and SciPy are imported by the functions that use them: web processes import
+# this module without ever clustering (~100 MB and a second of start-up each).
 
 SEED = 36
 MIN_TO_SPLIT = 30       # fewer texts than this make one theme
@@ -47,6 +45,9 @@ class Vectors:
     (``columns`` maps them back to the hashed features)."""
 
     def __init__(self, counts, idf):
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+
         self.columns, compact = np.unique(counts.indices, return_inverse=True)
         data = (1 + np.log(counts.data.astype(np.float32))) * idf[counts.indices]
         self.matrix = normalize(sparse.csr_matrix(
@@ -55,6 +56,8 @@ class Vectors:
 
     def profile(self, rows, width):
         """The mean of some rows, as one sparse row over all ``width`` hashed features."""
+        from scipy import sparse
+
         mean = np.asarray(self.matrix[rows].mean(axis=0), dtype=np.float32).ravel()
         used = np.nonzero(mean)[0]
         return sparse.csr_matrix((mean[used], self.columns[used], [0, len(used)]),
@@ -64,6 +67,9 @@ class Vectors:
 def _reduce(matrix, sample):
     """LSA fitted on a sample: dense unit vectors for every row, or None when the texts
     are too few or too alike to reduce."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
     components = min(COMPONENTS, len(sample) - 1, matrix.shape[1] - 1)
     if components < 2:
         return None
@@ -74,6 +80,9 @@ def _reduce(matrix, sample):
 
 def _best_kmeans(points, weights, rng):
     """The k-means (k = 2…MAX_K) with the best silhouette on a sample, or None."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
     n = len(points)
     score_rows = rng.choice(n, min(n, SCORE_SAMPLE), replace=False)
     best = None
@@ -93,6 +102,8 @@ def _best_kmeans(points, weights, rng):
 
 def cluster_rows(matrix, weights, representatives=3):
     """Cluster the rows of a TF-IDF matrix; clusters largest first."""
+    from sklearn.preprocessing import normalize
+
     n = matrix.shape[0]
     weights = np.asarray(weights, dtype=np.float64)
     rng = np.random.default_rng(SEED)
@@ -125,4 +136,7 @@ def cluster_rows(matrix, weights, representatives=3):
 
 def stack_profiles(rows):
     """Cluster profiles as one L2-normalised matrix."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
     return normalize(sparse.vstack(rows, format="csr"))

@@ -32,8 +32,6 @@ from consult.dossier import analysis as analysis_job
 from consult.dossier import services
 from consult.dossier.charts import page_charts
 from consult.dossier.corpus import count_covered
-from consult.dossier.export_docx import write_docx
-from consult.dossier.export_pdf import write_pdf
 from consult.dossier.export_tabular import csv_rows, write_json
 from consult.dossier.forms import AnswerForm
 from consult.dossier.models import DISPOSITIONS
@@ -50,6 +48,21 @@ from consult.extensions import db
 
 bp = Blueprint("dossier", __name__)
 log = logging.getLogger("consult.dossier")
+
+
+# python-docx and fpdf2 load on the first export, not in every web process.
+def write_docx(*args, **kwargs):
+    from consult.dossier.export_docx import write_docx
+
+    return write_docx(*args, **kwargs)
+
+
+def write_pdf(*args, **kwargs):
+    from consult.dossier.export_pdf import write_pdf
+
+    return write_pdf(*args, **kwargs)
+
+
 EXPORTS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              write_docx),

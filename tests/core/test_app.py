@@ -67,3 +67,15 @@ def test_language_switch_to_english_and_back(client):
     assert 'lang="en"' in client.get("/").get_data(as_text=True)
     client.post("/lang/vi", data={"next": "https://evil.example/"})
     assert 'lang="vi"' in client.get("/").get_data(as_text=True)
+
+
+def test_client_address_comes_from_the_proxy_only_when_configured(tmp_path):
+    from flask import request
+
+    seen = []
+    for hops in (0, 1):
+        app = make_app(tmp_path / str(hops), PROXY_HOPS=hops)
+        app.add_url_rule("/_ip", "ip", lambda: request.remote_addr)
+        seen.append(app.test_client().get("/_ip", headers={"X-Forwarded-For": "203.0.113.7"},
+                                          environ_base={"REMOTE_ADDR": "10.0.0.2"}).text)
+    assert seen == ["10.0.0.2", "203.0.113.7"]

@@ -18,7 +18,7 @@ from tests.factories import make_comment, make_consultation
 
 
 def _features(texts):
-    return corpus.VECTORIZER.transform([corpus.normalise(t) for t in texts])
+    return corpus.vectorizer().transform([corpus.normalise(t) for t in texts])
 
 
 def test_normalise_ignores_case_and_punctuation():

@@ -1,0 +1,32 @@
+"""The load benchmark still runs (tiny size, SQLite, one worker; the figures mean nothing)."""
+
+import json
+
+from bench import load
+from bench.pages import comment_form, hidden_fields
+
+
+def test_load_benchmark_runs_at_tiny_size(capsys, tmp_path):
+    rows_file = tmp_path / "rows.json"
+    assert load.main(["--comments", "300", "--consultations", "2", "--authors", "20",
+                      "--databases", "sqlite", "--workers", "1", "--phases", "mix,comments",
+                      "--users", "4", "--think", "0.05", "--duration", "2", "--warmup", "0.5",
+                      "--burst-users", "2", "--burst-duration", "2",
+                      "--json", str(rows_file)]) == 0
+    output = capsys.readouterr().out
+    assert "req/s" in output and "comments/s" in output and "Targets" in output
+    rows = json.loads(rows_file.read_text())
+    site = [r for r in rows if r["database"] == "sqlite"]
+    assert [r["phase"] for r in site] == ["mix", "comments"]
+    assert all(r["failures"] == 0 for r in rows), [r["errors"] for r in rows]
+    assert {"home", "article", "search"} <= set(site[0]["requests"])
+    assert site[1]["accepted_comments"] > 0 and site[1]["rss_mb"] > 0
+    assert rows[-1]["database"] == "trivial app" and rows[-1]["count"] > 0
+
+
+def test_pages_helpers_read_the_forms():
+    page = ('<form><input id="csrf_token" name="csrf_token" type="hidden" value="a&amp;b">'
+            '<input name="comment-idempotency_key" type="hidden" value="k1">'
+            '<input name="comment-body" type="text" value="x"></form>')
+    assert hidden_fields(page) == {"csrf_token": "a&b", "comment-idempotency_key": "k1"}
+    assert comment_form(page) == {"comment-idempotency_key": "k1"}
