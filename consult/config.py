@@ -104,6 +104,9 @@ DEFAULTS = {
     # and the largest campaigns listed above it (every campaign has its row in the table).
     "DOSSIER_ROWS_PER_PAGE": 100,
     "DOSSIER_CAMPAIGNS_SHOWN": 20,
+    # Dossier: seconds the page cache keeps a built dossier (its key changes with every new
+    # analysis or answer, so this only bounds memory).
+    "DOSSIER_CACHE_SECONDS": 3600,
 }
 
 _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE",
@@ -114,7 +117,7 @@ _INT_OPTIONS |= {"API_PAGE_SIZE", "API_MAX_PAGE_SIZE", "MAIL_PORT", "MAIL_TIMEOU
 _INT_OPTIONS |= {"CACHE_TIMEOUT", "CACHE_MEMORY_ITEMS"}
 _INT_OPTIONS |= {"DOSSIER_CAMPAIGN_MIN", "DOSSIER_PHRASE_SAMPLE", "DOSSIER_DETAIL_MAX",
                  "DOSSIER_INLINE_MAX", "DOSSIER_RUN_TIMEOUT", "DOSSIER_ROWS_PER_PAGE",
-                 "DOSSIER_CAMPAIGNS_SHOWN"}
+                 "DOSSIER_CAMPAIGNS_SHOWN", "DOSSIER_CACHE_SECONDS"}
 _FLOAT_OPTIONS = {"DOSSIER_DUPLICATE_THRESHOLD"}
 _BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED", "SEARCH_INLINE"}
 _BOOL_OPTIONS |= {"MAIL_INLINE"}

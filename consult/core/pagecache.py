@@ -57,21 +57,24 @@ def _get(key):
         return None
 
 
-def _set(key, value):
+def _set(key, value, timeout=None):
     try:
-        cache.set(key, value)
+        cache.set(key, value, timeout=timeout)
     except Exception:
         log.warning("cache write failed", exc_info=True)
 
 
-def remembered(key, compute):
-    """``compute()``, kept in the cache under ``key`` (which must name the data's stamp)."""
+def remembered(key, compute, timeout=None):
+    """``compute()``, kept in the cache under ``key`` (which must name the data's stamp).
+
+    ``timeout``: seconds to keep it, when the key is exact enough to outlive the default.
+    """
     if not enabled():
         return compute()
     value = _get(key)
     if value is None:
         value = compute()
-        _set(key, value)
+        _set(key, value, timeout)
     return value
 
 

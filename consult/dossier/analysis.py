@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from consult.core.db_setup import utcnow
 from consult.core.exceptions import ServiceError
+from consult.core.memory import release_free_memory
 from consult.dossier import campaigns, corpus, keyphrases, stats, themes
 from consult.dossier.models import (
     ANALYSIS_FAILED,
@@ -279,6 +280,7 @@ def _find_themes(data, campaign_of, section_order, report):
                                        for r in cluster.central]})
             profile_rows.append(vectors.profile(cluster.rows, data.features.shape[1]))
         report("themes", (done + 1) / (len(order) + 1))
+        release_free_memory()  # each article's matrices are dropped: give the pages back
     theme_of[free] = pair_theme[pair_of]
     for entry, members in zip(theme_list, _grouped(theme_of, len(theme_list)), strict=True):
         entry.update(_group_facts(data, members))

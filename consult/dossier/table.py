@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
 from consult.comments.models import Comment
+from consult.core import pagecache
 from consult.core.db_setup import utcnow
 from consult.dossier.analysis import get_analysis, load_result
 from consult.dossier.corpus import covered
@@ -267,14 +269,30 @@ class Dossier:
 
 def load_dossier(consultation, with_rows=True, with_ids=False):
     """The cached analysis with the current answers; ``result`` is None before any
-    analysis."""
+    analysis.
+
+    The parsed result and the table's rows are kept in the page cache under the analysis
+    run and the answers summary's time (a new analysis or a changed answer makes a new key),
+    so a million-comment dossier is parsed and laid out once, not on every request.
+    """
     analysis = get_analysis(consultation.id)
-    result = load_result(analysis)
-    if result is None:
+    if analysis is None or not analysis.result:
         return Dossier(consultation, analysis, None, None, [])
     summary = answers_summary(consultation, analysis)
-    rows = build_rows(consultation, result, summary, with_ids) if with_rows else []
+
+    def build():
+        result = load_result(analysis)
+        return result, build_rows(consultation, result, summary, with_ids) if with_rows else []
+
+    key = (f"dossier:{analysis.id}:{_stamp(analysis.finished_at)}:"
+           f"{_stamp(analysis.answers_summary_at)}:{get_locale()}:{with_rows:d}{with_ids:d}")
+    result, rows = pagecache.remembered(
+        key, build, timeout=current_app.config["CONSULT_DOSSIER_CACHE_SECONDS"])
     return Dossier(consultation, analysis, result, summary, rows)
+
+
+def _stamp(moment):
+    return moment.isoformat() if moment else "-"
 
 
 def page_of(rows, number, per_page):

@@ -198,3 +198,27 @@ def test_the_table_is_paged_and_bad_page_numbers_give_a_page(app, client, closed
         assert 'id="dong-1"' in response.get_data(as_text=True), bad
     last = client.get(url + "?trang=999999999").get_data(as_text=True)
     assert 'id="dong-1"' not in last and re.search(r"Trang (\d+) / \1<", last)
+
+
+def test_the_built_dossier_is_cached_until_an_answer_or_analysis_changes(
+        client, closed, monkeypatch):
+    from consult.dossier import table
+
+    consultation = closed["consultation"]
+    login(client, closed["staff"])
+    url = f"/c/{consultation.slug}/tong-hop"
+    client.post(url + "/phan-tich")
+    builds = []
+    real_build = table.build_rows
+    monkeypatch.setattr(table, "build_rows", lambda *a, **k: builds.append(1) or real_build(
+        *a, **k))
+    client.get(url)
+    client.get(url)
+    assert len(builds) == 1
+    client.post(url + "/tra-loi", data={"disposition": "explained", "group": "campaign:1",
+                                        "explanation": "Giữ nguyên quy định về lưu trữ."})
+    page = client.get(url).get_data(as_text=True)
+    assert len(builds) == 2 and "Giữ nguyên quy định về lưu trữ." in page
+    client.post(url + "/phan-tich")
+    client.get(url)
+    assert len(builds) == 3
