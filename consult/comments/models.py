@@ -42,6 +42,9 @@ class Comment(TimestampMixin, db.Model):
         # (migration 0014)
         Index("ix_comments_thread", "consultation_id", "section_id", "parent_id", "status",
               "created_at", "id"),
+        # the replies of a page's comments; with parent_id alone SQLite (no statistics)
+        # preferred the status index and read every published comment (2.5 s at 1M)
+        Index("ix_comments_replies", "parent_id", "status", "id"),
         # a retried form submission finds the comment it created (NULLs never collide)
         UniqueConstraint("author_id", "idempotency_key",
                          name="uq_comments_author_id_idempotency_key"),
@@ -50,7 +53,7 @@ class Comment(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), nullable=False)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     body: Mapped[str] = mapped_column(Text, nullable=False)
     body_html: Mapped[str] = mapped_column(Text, nullable=False)

@@ -11,6 +11,7 @@ from consult.core.db_setup import utcnow
 from consult.extensions import db
 from consult.moderation.services import moderate_comment
 from tests.factories import article, make_comment, make_consultation, make_user
+from tests.plans import sqlite_plans
 
 
 def _thread(n, same_time=False):
@@ -114,6 +115,18 @@ def test_replies_in_one_query_with_the_viewers_own(app):
     assert replies_of(comments, stranger) == {comments[0].id: [visible], comments[1].id: []}
     assert replies_of(comments, author)[comments[0].id] == [visible, waiting]
     assert replies_of([]) == {}
+
+
+def test_the_article_page_queries_use_their_indexes(app):
+    """Without statistics SQLite once read every published comment to find the replies of
+    a page (2.5 s at 1,000,000 comments); each query must name its index."""
+    consultation, section, comments = _thread(3)
+    reply_to_comment(make_user(), comments[0], "Trả lời")
+    _, plans = sqlite_plans(lambda: replies_of(comments), "parent_id IN")
+    assert plans and all("ix_comments_replies" in plan for plan in plans), plans
+    _, plans = sqlite_plans(lambda: comment_page(consultation, section, None, 20),
+                            "ORDER BY comments.created_at")
+    assert plans and all("ix_comments_thread" in plan for plan in plans), plans
 
 
 def test_the_stamp_changes_with_everything_the_pages_show(app):
