@@ -182,5 +182,6 @@ def flask_config(settings):
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_ENABLED": settings["RATE_LIMITS_ENABLED"],
         "RATELIMIT_STORAGE_URI": settings["REDIS_URL"] or "memory://",
+        "RATELIMIT_KEY_PREFIX": settings["CACHE_KEY_PREFIX"],
         "RATELIMIT_HEADERS_ENABLED": True,
     }

@@ -47,6 +47,27 @@ def app(tmp_path):
 
 
 @pytest.fixture
+def redis_prefix():
+    """A key prefix of its own on the local Redis (deleted afterwards); skips without Redis,
+    which the default run does not need."""
+    import uuid
+
+    redis = pytest.importorskip("redis")
+    connection = redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"consult-test-{uuid.uuid4().hex}:"
+    connection.prefix = prefix
+    yield connection
+    keys = connection.keys(f"*{prefix}*")  # the limiter puts its own words first
+    if keys:
+        connection.delete(*keys)
+    connection.close()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

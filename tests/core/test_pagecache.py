@@ -2,7 +2,6 @@
 several processes, and a Redis that is down."""
 
 import re
-import uuid
 from contextlib import contextmanager
 
 import cachelib.simple
@@ -109,47 +108,30 @@ def test_a_zero_timeout_turns_the_cache_off(tmp_path):
         assert [visitor.get(url).headers[CACHE] for _ in range(2)] == ["bypass", "bypass"]
 
 
-def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    return client
-
-
-def test_processes_share_the_cache_and_its_invalidation_through_redis(tmp_path):
+def test_processes_share_the_cache_and_its_invalidation_through_redis(tmp_path, redis_prefix):
     """Two apps on one database stand for two gunicorn workers (or two machines)."""
-    client = _redis_or_skip()
-    prefix = f"consult-test-{uuid.uuid4().hex}:"
+    client, prefix = redis_prefix, redis_prefix.prefix
     settings = {"REDIS_URL": "redis://127.0.0.1:6379/0", "CACHE_KEY_PREFIX": prefix,
                 "CACHE_TIMEOUT": 60}
     one, two = make_app(tmp_path, **settings), make_app(tmp_path, **settings)
-    try:
-        with running(one, two):
-            url = _world()
-            assert Browser(one).get(url).headers[CACHE] == "miss"
-            assert Browser(two).get(url).headers[CACHE] == "hit"  # stored by the other one
-            author = Browser(two, make_user())
-            slug = url.split("/")[2]
-            consultation_id = db.session.scalar(select(Consultation.id).where(
-                Consultation.slug == slug))
-            section = db.session.scalar(select(Section.id).where(
-                Section.anchor == "dieu-1", Section.version.has(consultation_id=consultation_id)))
-            author.post(f"/c/{slug}/y-kien", data={
-                "comment-section_id": str(section), "comment-body": "Ý kiến qua tiến trình hai.",
-                "comment-stance": "agree"})
-            response = Browser(one).get(url)
-            assert response.headers[CACHE] == "miss"
-            assert "Ý kiến qua tiến trình hai." in response.get_data(as_text=True)
-            assert Browser(two).get(url).headers[CACHE] == "hit"
-            assert client.keys(prefix + "page:article:*")
-    finally:
-        keys = client.keys(prefix + "*")
-        if keys:
-            client.delete(*keys)
-        client.close()
+    with running(one, two):
+        url = _world()
+        assert Browser(one).get(url).headers[CACHE] == "miss"
+        assert Browser(two).get(url).headers[CACHE] == "hit"  # stored by the other one
+        author = Browser(two, make_user())
+        slug = url.split("/")[2]
+        consultation_id = db.session.scalar(select(Consultation.id).where(
+            Consultation.slug == slug))
+        section = db.session.scalar(select(Section.id).where(
+            Section.anchor == "dieu-1", Section.version.has(consultation_id=consultation_id)))
+        author.post(f"/c/{slug}/y-kien", data={
+            "comment-section_id": str(section), "comment-body": "Ý kiến qua tiến trình hai.",
+            "comment-stance": "agree"})
+        response = Browser(one).get(url)
+        assert response.headers[CACHE] == "miss"
+        assert "Ý kiến qua tiến trình hai." in response.get_data(as_text=True)
+        assert Browser(two).get(url).headers[CACHE] == "hit"
+        assert client.keys(prefix + "page:article:*")
 
 
 def test_a_redis_that_is_down_leaves_the_site_up(tmp_path):

@@ -197,6 +197,40 @@ def test_rate_limit_on_comments_gives_a_clear_429(tmp_path):
         db.engine.dispose()
 
 
+def test_several_processes_share_the_limits_through_redis(tmp_path, redis_prefix):
+    """Two apps stand for two gunicorn workers: with Redis one account's comments are
+    counted once, whichever process serves them (database 15 of the local Redis, emptied
+    of limits first: the limiter extension is one object per Python process)."""
+    from consult.extensions import limiter
+
+    settings = {"REDIS_URL": "redis://127.0.0.1:6379/15", "RATE_LIMIT_COMMENT": "2 per minute"}
+    one = _limited_app(tmp_path, **settings)
+    two = _limited_app(tmp_path, **settings)
+    limiter.reset()
+    with one.app_context():
+        db.create_all()
+        consultation = make_consultation()
+        user = make_user()
+        db.session.commit()
+        codes = []
+        for i, app in enumerate([one, two, two]):
+            client = app.test_client()
+            login(client, user)
+            codes.append(client.post(f"/c/{consultation.slug}/y-kien", data={
+                "comment-body": f"Ý kiến số {i} qua tiến trình khác {i * 11}",
+                "comment-stance": "agree"}).status_code)
+        assert codes == [302, 302, 429]
+        limits = redis_prefix.__class__.from_url(settings["REDIS_URL"])
+        assert limits.keys("*comments.submit:COMMENT-account*")  # counted in Redis
+        limits.close()
+        limiter.reset()
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    with two.app_context():
+        db.engine.dispose()
+
+
 def test_failed_logins_are_throttled_per_account_without_revealing_it(tmp_path):
     app = _limited_app(tmp_path, RATE_LIMIT_FAILED_LOGIN="3 per minute")
     with app.app_context():
