@@ -6,6 +6,8 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from tests.factories import article, make_comment, make_consultation
+
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "consult" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
@@ -84,3 +86,16 @@ def test_english_pages_write_dates_in_words(client):
     client.post("/lang/en", data={"next": "/"})
     page = client.get("/").get_data(as_text=True)
     assert re.search(r"<time datetime=\"[^\"]+\">\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d</time>", page)
+
+
+def test_vietnamese_content_keeps_its_language_on_english_pages(client):
+    """Screen readers read the law and the comments with a Vietnamese voice on English pages."""
+    consultation = make_consultation()
+    make_comment(consultation, body="Đề nghị bổ sung quyền của chủ thể dữ liệu.",
+                 section=article(consultation, 1))
+    client.post("/lang/en", data={"next": "/"})
+    page = client.get(f"/c/{consultation.slug}/dieu-1").get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert '<div class="legal-text" lang="vi">' in page
+    assert '<div class="comment-body" lang="vi">' in page
+    assert re.search(r'<h1 lang="vi">Điều 1\.', page)
