@@ -31,7 +31,7 @@ DEFAULTS = {
     # cache, and the comment counts per article: seconds an entry lives at most. Keys carry
     # a stamp of the data shown, so changes show at once; this bounds what the stamp does not
     # see (the "còn 3 ngày" countdown, renamed authors). 0 turns the cache off.
-    "CACHE_TIMEOUT": 10,
+    "CACHE_TIMEOUT": 60,
     # Entries the in-process cache keeps (used when REDIS_URL is empty; one per process).
     "CACHE_MEMORY_ITEMS": 500,
     # Prefix of the cache's keys in Redis (several sites may share one Redis).

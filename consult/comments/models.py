@@ -77,6 +77,11 @@ class Comment(TimestampMixin, db.Model):
 
     consultation = relationship("Consultation")
     section = relationship("Section")
+
+    @property
+    def cache_consultation_id(self):
+        """Whose cached public pages a change of this comment makes old."""
+        return self.consultation_id
     author = relationship("User")
     parent = relationship("Comment", remote_side="Comment.id", back_populates="replies")
     replies = relationship("Comment", back_populates="parent", order_by="Comment.id")

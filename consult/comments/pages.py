@@ -176,12 +176,13 @@ def page_stamp(consultation, now=None):
     The consultation row (edits, status, versions, answers after publication: its
     ``updated_at``), its phase (dates pass without a write) and the latest ``updated_at``
     of its comments (new comments, status changes, official marks, reactions). One indexed
-    look-up (``ix_comments_consultation_updated``).
+    look-up (``ix_comments_consultation_updated``), and the consultation's generation in the
+    cache (``pagecache.generation``: commits that land out of timestamp order).
     """
     latest = db.session.scalar(select(func.max(Comment.updated_at))
                                .where(Comment.consultation_id == consultation.id))
     return (f"{consultation.id}.{consultation.phase(now)}.{_iso(consultation.updated_at)}"
-            f".{_iso(latest)}")
+            f".{_iso(latest)}.{pagecache.generation(consultation.id)}")
 
 
 def section_counts(consultation, stamp):

@@ -11,11 +11,15 @@ down) are logged and the page is rendered as if there were no cache.
 """
 
 import logging
+import secrets
+from itertools import chain
 
-from flask import current_app, make_response, request, session
+from flask import current_app, has_app_context, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from consult.extensions import cache
 
@@ -27,6 +31,7 @@ CSRF_PLACEHOLDER = "<consult-csrf-token/>"
 PAGE_ARGS = {"trang"}
 _MAX_QUERY = 64
 HEADER = "X-Consult-Cache"
+_CHANGED = "page_cache_changed"
 
 
 def init_app(app):
@@ -43,6 +48,48 @@ def init_app(app):
         config.update(CACHE_TYPE="SimpleCache",
                       CACHE_THRESHOLD=app.config["CONSULT_CACHE_MEMORY_ITEMS"])
     cache.init_app(app, config=config)
+    if not event.contains(Session, "after_flush", _record_changes):
+        event.listen(Session, "after_flush", _record_changes)
+        event.listen(Session, "after_commit", _new_generations)
+        event.listen(Session, "after_rollback", _forget_changes)
+
+
+# ---- generations: a change committed by any process gives new keys at once ---------------
+#
+# The stamps read from the database (comments' and consultations' updated_at) miss one case:
+# two writes that commit out of timestamp order (the later time committed first), which a
+# surge makes common. So every commit that changed what a consultation's pages show also
+# gives that consultation a new random *generation* in the cache, after the commit; the
+# stamp includes it. With Redis every process sees it at once; in process memory, the
+# process that wrote it (and the others after CONSULT_CACHE_TIMEOUT).
+
+def _record_changes(session, _flush_context):
+    """After a flush: note the consultations whose objects changed (``cache_consultation_id``
+    on the models)."""
+    changed = session.info.setdefault(_CHANGED, set())
+    for instance in chain(session.new, session.dirty, session.deleted):
+        consultation_id = getattr(instance, "cache_consultation_id", None)
+        if consultation_id is not None:
+            changed.add(consultation_id)
+
+
+def _forget_changes(session):
+    session.info.pop(_CHANGED, None)
+
+
+def _new_generations(session):
+    changed = session.info.pop(_CHANGED, None)
+    if not changed or not has_app_context() or not enabled():
+        return
+    for consultation_id in changed:
+        _set(f"gen:{consultation_id}", secrets.token_hex(4), timeout=0)  # 0: no expiry
+
+
+def generation(consultation_id):
+    """The consultation's current generation ("0" before any change was recorded)."""
+    if not enabled():
+        return "0"
+    return _get(f"gen:{consultation_id}") or "0"
 
 
 def enabled():

@@ -108,3 +108,19 @@ def test_cursor_pages_are_cached_and_other_arguments_bypass(app):
     assert _get(visitor, url + "?trang=cuoi")[0] == "miss"
     assert _get(visitor, url + "?trang=cuoi")[0] == "hit"
     assert _get(visitor, url + "?other=1")[0] == "bypass"
+
+
+def test_a_comment_committed_out_of_timestamp_order_still_shows_at_once(app):
+    """Under a surge a comment stamped earlier can commit after one stamped later: the
+    database stamp then does not move, the generation recorded after the commit does."""
+    consultation, comment, url = _world()
+    visitor = Browser(app)
+    assert _get(visitor, url)[0] == "miss"
+    late = make_comment(consultation, section=article(consultation, 1), body="Ý kiến đến muộn.")
+    late.created_at = late.updated_at = comment.updated_at.replace(year=2000)
+    db.session.commit()
+    state, page = _get(visitor, url)
+    assert state == "miss" and "Ý kiến đến muộn." in page
+    assert _get(visitor, url)[0] == "hit"
+    db.session.rollback()  # a rolled-back change records nothing
+    assert _get(visitor, url)[0] == "hit"
