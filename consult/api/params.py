@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request
 
+from consult.core.numbers import whole_number
 from consult.core.timeutil import display_zone
 
 
@@ -67,9 +68,12 @@ def integer(name, minimum=1, maximum=2**31 - 1):
     value = request.args.get(name)
     if value is None:
         return None
-    if not value.isascii() or not value.isdigit() or not minimum <= int(value) <= maximum:
+    number = whole_number(value) if len(value) <= 10 else None  # 2**31 has 10 digits
+    if number is None and value.isascii() and value.isdigit() and len(value) == 10:
+        number = int(value)
+    if number is None or not minimum <= number <= maximum:
         raise bad(name, f"'{name}' must be an integer from {minimum} to {maximum}")
-    return int(value)
+    return number
 
 
 def limit():

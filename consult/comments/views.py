@@ -20,6 +20,7 @@ from consult.comments.models import Comment
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
 from consult.core.markup import render_markdown
+from consult.core.numbers import whole_number
 from consult.core.pagecache import cached_page
 from consult.core.permissions import login_required
 from consult.core.ratelimit import per_account_and_ip
@@ -163,7 +164,7 @@ def submit(slug):
     section = None
     section_id = request.form.get("comment-section_id", "")
     if section_id:
-        if not section_id.isdigit():
+        if whole_number(section_id) is None:
             abort(400)
         section = db.session.get(Section, int(section_id))
         if section is None or section.version.consultation_id != consultation.id:

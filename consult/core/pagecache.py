@@ -125,20 +125,21 @@ def remembered(key, compute, timeout=None):
     return value
 
 
-def _cacheable():
+def _cacheable(args, max_query):
     """A GET by an anonymous visitor with nothing pending in the session (flash messages)."""
     return (enabled() and request.method == "GET" and not current_user.is_authenticated
-            and "_flashes" not in session and len(request.query_string) <= _MAX_QUERY
-            and all(name in PAGE_ARGS for name in request.args))
+            and "_flashes" not in session and len(request.query_string) <= max_query
+            and all(name in args for name in request.args))
 
 
-def cached_page(name, stamp, render):
+def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY):
     """The response of ``render()`` (a view's return value), from the cache when it can be.
 
-    ``stamp`` changes whenever the data the page shows changes. The response says
+    ``stamp`` changes whenever the data the page shows changes; ``args`` are the query
+    arguments the page may have (any other one bypasses the cache). The response says
     ``X-Consult-Cache: hit``, ``miss`` (rendered and stored) or ``bypass``.
     """
-    if not _cacheable():
+    if not _cacheable(args, max_query):
         response = make_response(render())
         response.headers[HEADER] = "bypass"
         return response

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from consult.core.exceptions import ServiceError
+from consult.core.numbers import whole_number
 from consult.dossier import analysis as analysis_job
 from consult.drafts.models import Consultation
 from consult.extensions import db
@@ -32,7 +33,7 @@ dossier_cli = _ExportByDefault("dossier", help="Feedback dossier: analyse, expor
 def _consultation(reference):
     """A consultation by slug or id, or exit 2."""
     query = select(Consultation).where(Consultation.slug == reference)
-    if reference.isdigit():
+    if whole_number(reference) is not None:
         query = select(Consultation).where((Consultation.slug == reference)
                                            | (Consultation.id == int(reference)))
     consultation = db.session.scalar(query)

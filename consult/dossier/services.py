@@ -15,6 +15,7 @@ from consult.comments.models import Comment
 from consult.comments.signals import comment_answered, comment_status_changed, comment_submitted
 from consult.core.db_setup import utcnow
 from consult.core.exceptions import NotAllowed, ServiceError
+from consult.core.numbers import whole_number
 from consult.core.text import normalize_text
 from consult.dossier.analysis import get_analysis, run_is_alive
 from consult.dossier.corpus import covered
@@ -227,7 +228,7 @@ def review_page(consultation, filters, page=1, per_page=50):
     conditions = list(covered(consultation.id))
     if filters.section == "general":
         conditions.append(Comment.section_id.is_(None))
-    elif filters.section and filters.section.isdigit():
+    elif whole_number(filters.section) is not None:
         conditions.append(Comment.section_id == int(filters.section))
     if filters.stance:
         conditions.append(Comment.stance == filters.stance)

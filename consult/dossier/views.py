@@ -26,6 +26,7 @@ from consult.comments.forms import ActionForm
 from consult.comments.models import STANCES, Comment
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error
+from consult.core.numbers import int_arg, whole_number, whole_numbers
 from consult.core.permissions import login_required, require
 from consult.core.security import is_safe_next
 from consult.dossier import analysis as analysis_job
@@ -101,7 +102,7 @@ def page(slug):
     running = analysis_job.run_is_alive(dossier.analysis)
     db.session.commit()  # keeps the answers summary the page computed
     config = current_app.config
-    rows, table_page, table_pages = page_of(dossier.rows, _int_arg("trang"),
+    rows, table_page, table_pages = page_of(dossier.rows, int_arg("trang"),
                                             config["CONSULT_DOSSIER_ROWS_PER_PAGE"])
     return render_template(
         "dossier/page.html", consultation=consultation, dossier=dossier, manager=manager,
@@ -185,26 +186,20 @@ def publish(slug):
     return redirect(url_for("dossier.page", slug=slug))
 
 
-def _int_arg(name):
-    """A small whole number from the query string, or None (never an error)."""
-    value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
-
-
 def _filters():
     args = request.args
     return services.Filters(
         section=args.get("dieu") or None,
         stance=args.get("quan-diem") if args.get("quan-diem") in STANCES else None,
         kind=args.get("chu-the") if args.get("chu-the") in ("citizen", "business") else None,
-        campaign=_int_arg("chien-dich"), theme=_int_arg("nhom"),
+        campaign=int_arg("chien-dich"), theme=int_arg("nhom"),
         answered=args.get("tra-loi") if args.get("tra-loi") in ("yes", "no") else None,
         disposition=args.get("hinh-thuc") if args.get("hinh-thuc") in DISPOSITIONS else None)
 
 
 def _render_workspace(consultation, form, status=200):
     filters = _filters()
-    review = services.review_page(consultation, filters, max(_int_arg("trang") or 1, 1))
+    review = services.review_page(consultation, filters, max(int_arg("trang") or 1, 1))
     dossier = load_dossier(consultation, with_rows=False)
     db.session.commit()
     return render_template(
@@ -233,13 +228,13 @@ def answer_many(slug):
     try:
         kind, _sep, group = request.form.get("group", "").partition(":")
         if kind:
-            if not group.isdigit():
+            if whole_number(group) is None:
                 abort(400)
             changed = services.answer_group(current_user, consultation, kind, int(group),
                                             form.disposition.data, form.explanation.data,
                                             form.only_unanswered.data)
         else:
-            ids = [int(i) for i in request.form.getlist("comment_ids") if i.isdigit()]
+            ids = whole_numbers(request.form.getlist("comment_ids"))
             if not ids:
                 raise ServiceError(_("Vui lòng chọn ít nhất một ý kiến."))
             changed = services.answer_comments(current_user, consultation, ids,

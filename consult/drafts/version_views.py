@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error
+from consult.core.numbers import whole_number
 from consult.core.permissions import require, roles_required
 from consult.core.timeutil import from_local
 from consult.drafts import versions
@@ -156,7 +157,7 @@ def _compared_versions(consultation):
         value = request.args.get(name, "")
         if value == "":
             return default
-        if not value.isdigit():
+        if whole_number(value) is None:
             abort(400, _("Số phiên bản không hợp lệ."))
         return int(value)
 

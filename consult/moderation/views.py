@@ -23,6 +23,7 @@ from consult.accounts.models import User
 from consult.comments.forms import ActionForm
 from consult.comments.models import Comment
 from consult.core.exceptions import ServiceError
+from consult.core.numbers import int_arg, whole_numbers
 from consult.core.permissions import login_required, roles_required
 from consult.core.ratelimit import per_account_and_ip
 from consult.core.security import is_safe_next
@@ -91,11 +92,6 @@ def toggle_official(comment_id):
     return redirect(url_for("comments.permalink", comment_id=comment.id))
 
 
-def _int_arg(name):
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.get("/kiem-duyet")
 @roles_required("moderator")
 def queue_view():
@@ -105,14 +101,14 @@ def queue_view():
         tab = "waiting"
     sort = request.args.get("sap-xep", "oldest")
     reason = request.args.get("ly-do") or None
-    page = queue.queue_page(tab, _int_arg("du-thao"), _int_arg("dieu"), reason, sort,
-                            max(_int_arg("trang") or 1, 1))
+    page = queue.queue_page(tab, int_arg("du-thao"), int_arg("dieu"), reason, sort,
+                            max(int_arg("trang") or 1, 1))
     consultations = db.session.query(Consultation).filter(
         Consultation.status != "draft").order_by(Consultation.title).all()
     return render_template(
         "moderation/queue.html", page=page, tab=tab, sort=sort, reason=reason,
         counts=queue.tab_counts(), consultations=consultations,
-        consultation_id=_int_arg("du-thao"),
+        consultation_id=int_arg("du-thao"),
         # after an action, back to this tab, filters and page (the forms' hidden "next")
         form=QueueActionForm(next=request.full_path),
         block_form=BlockForm(next=request.full_path),
@@ -131,10 +127,10 @@ def act():
     single = request.form.get("do", "")
     if ":" in single:
         action, _sep, comment_id = single.partition(":")
-        ids = [int(comment_id)] if comment_id.isdigit() else []
+        ids = whole_numbers([comment_id])
     else:
         action = request.form.get("action", "")
-        ids = [int(i) for i in request.form.getlist("comment_ids") if i.isdigit()]
+        ids = whole_numbers(request.form.getlist("comment_ids"))
     if action not in services.TRANSITIONS:
         flash(_("Vui lòng chọn thao tác."), "error")
     elif not ids:
@@ -195,7 +191,7 @@ def _log_filters():
 
     until = day("den")
     return {"action": request.args.get("thao-tac") or None,
-            "moderator_id": _int_arg("nguoi"), "comment_id": _int_arg("y-kien"),
+            "moderator_id": int_arg("nguoi"), "comment_id": int_arg("y-kien"),
             "since": day("tu"), "until": until + timedelta(days=1) if until else None}
 
 
@@ -204,7 +200,7 @@ def _log_filters():
 def action_log():
     """Admins: every moderation action, newest first, with filters."""
     page = db.paginate(queue.action_log_query(**_log_filters()),
-                       page=max(_int_arg("trang") or 1, 1), per_page=100, error_out=False)
+                       page=max(int_arg("trang") or 1, 1), per_page=100, error_out=False)
     return render_template("moderation/log.html", page=page, args=request.args)
 
 

@@ -107,6 +107,11 @@ def searcher():
         return current
 
 
+def generation():
+    """The generation of the index the searcher reads: it changes with every commit."""
+    return searcher().reader().generation()
+
+
 def close_searchers():
     """Close every cached searcher (tests, and before deleting an index folder)."""
     with _lock:

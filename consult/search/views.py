@@ -7,9 +7,12 @@ from flask import Blueprint, current_app, g, render_template, request
 from sqlalchemy import select
 
 from consult.comments.models import STANCES
+from consult.core.numbers import int_arg
+from consult.core.pagecache import cached_page
 from consult.drafts.models import STATUS_DRAFT, Consultation, Section
 from consult.extensions import db
 from consult.search import indexer
+from consult.search.index import generation
 from consult.search.query import search
 
 bp = Blueprint("search", __name__)
@@ -20,11 +23,6 @@ KIND_LABELS = {"comment": "Ý kiến", "section": "Điều khoản dự thảo"}
 STAKEHOLDER_LABELS = {"citizen": "Công dân", "business": "Doanh nghiệp / tổ chức"}
 
 
-def _int(name):
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def _day(name, shift=0):
     try:
         return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d") + timedelta(days=shift)
@@ -32,19 +30,33 @@ def _day(name, shift=0):
         return None
 
 
+#: the query arguments of a results page (any other one bypasses the page cache)
+SEARCH_ARGS = {"q", "consultation", "article", "kind", "stakeholder", "stance", "sort", "from",
+               "to", "page"}
+
+
 @bp.get("/search")
 def search_page():
-    """Anyone: search published comments and draft articles, with filters and facets."""
+    """Anyone: search published comments and draft articles, with filters and facets.
+
+    Anonymous visitors' results pages are kept in the page cache under the index's
+    generation (every index commit, i.e. every published, hidden or withdrawn comment,
+    gives new keys): the same query is answered once per index change, whichever process
+    serves it."""
+    return cached_page("search", generation(), _results_page, args=SEARCH_ARGS, max_query=600)
+
+
+def _results_page():
     q = request.args.get("q", "")
-    consultation_id = _int("consultation")
+    consultation_id = int_arg("consultation")
     kind = request.args.get("kind") if request.args.get("kind") in KIND_LABELS else None
     stakeholder = request.args.get("stakeholder")
     stakeholder = stakeholder if stakeholder in STAKEHOLDER_LABELS else None
     stance = request.args.get("stance") if request.args.get("stance") in STANCES else None
     sort = "date" if request.args.get("sort") == "date" else "relevance"
-    result = search(q, consultation_id=consultation_id, article_id=_int("article"), kind=kind,
+    result = search(q, consultation_id=consultation_id, article_id=int_arg("article"), kind=kind,
                     stakeholder=stakeholder, stance=stance, date_from=_day("from"),
-                    date_to=_day("to", 1), sort=sort, page=max(_int("page") or 1, 1))
+                    date_to=_day("to", 1), sort=sort, page=max(int_arg("page") or 1, 1))
     consultations = {c.id: c for c in db.session.scalars(
         select(Consultation).where(Consultation.status != STATUS_DRAFT))}
     article_ids = {hit.article_id for hit in result.hits if hit.article_id}
@@ -55,7 +67,7 @@ def search_page():
     return render_template(
         "search/results.html", result=result, consultations=consultations, articles=articles,
         consultation=consultations.get(consultation_id), selected={
-            "consultation": consultation_id, "article": _int("article"), "kind": kind,
+            "consultation": consultation_id, "article": int_arg("article"), "kind": kind,
             "stakeholder": stakeholder,
             "stance": stance, "sort": sort},
         kind_labels=KIND_LABELS, stakeholder_labels=STAKEHOLDER_LABELS, stance_labels=STANCES)

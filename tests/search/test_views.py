@@ -124,3 +124,31 @@ def test_several_processes_writing_at_once_lose_nothing(app, tmp_path):
     assert published == 60
     assert search("tiến trình", consultation_id=consultation.id, per_page=100).total == 60
     assert db.session.query(OutboxEntry).count() == 0
+
+
+def test_anonymous_results_are_cached_until_the_index_changes(app):
+    from consult.moderation.services import moderate_comment
+    from tests.conftest import Browser
+
+    consultation = make_consultation()
+    first = make_comment(consultation, body="Chữ ký số cần được công nhận.")
+    db.session.commit()
+    indexer.drain_all()
+    visitor, url = Browser(app), "/search?q=chu+ky+so"
+    response = visitor.get(url)
+    assert response.headers["X-Consult-Cache"] == "miss"
+    assert visitor.get(url).headers["X-Consult-Cache"] == "hit"
+    make_comment(consultation, body="Chữ ký số của doanh nghiệp.")
+    db.session.commit()
+    indexer.drain_all()
+    response = visitor.get(url)
+    assert response.headers["X-Consult-Cache"] == "miss"
+    assert "2 kết quả" in response.get_data(as_text=True)
+    moderate_comment(make_user(role="moderator"), first, "hide", "Vi phạm.")
+    db.session.commit()
+    indexer.drain_all()
+    page = visitor.get(url).get_data(as_text=True)
+    assert "1 kết quả" in page and "được công nhận" not in page
+    signed_in = Browser(app, make_user())
+    assert signed_in.get(url).headers["X-Consult-Cache"] == "bypass"
+    assert visitor.get(url + "&x=1").headers["X-Consult-Cache"] == "bypass"
