@@ -19,7 +19,16 @@ import numpy as np
 from whoosh import query as wq
 
 from consult.search.schema import FACET_COLUMNS, fold, normalize
-from consult.search.segments import EMPTY_IDS, POSITION_SHIFT
+from consult.search.segments import (
+    EMPTY_IDS,
+    EMPTY_KEYS,
+    EMPTY_TF,
+    ID,
+    POSITION_SHIFT,
+    TF,
+    read_positions,
+    read_postings,
+)
 
 EXACT_BOOST = 2.0
 K1, B = 1.2, 0.75
@@ -59,8 +68,10 @@ class _Word:
 
     ids: np.ndarray
     tf: np.ndarray
-    exact_ids: np.ndarray
-    exact_tf: np.ndarray
+    #: the frequency of the spelling as typed, aligned with ``ids``: ``tf`` itself when it is
+    #: the only spelling, None when it is not in the segment (or for prefixes and wildcards)
+    exact_tf: np.ndarray | None
+    exact_df: int
     variants: list
 
 
@@ -76,11 +87,13 @@ def _slot(node):
 
 
 class _SegmentRun:
-    """Evaluating one query on one segment (memoises each word's arrays).
+    """Evaluating one query on one segment (memoises each word's arrays for the query).
 
-    With a ``scope`` (a consultation id) every array is first cut down to that
-    consultation's documents, and the cut arrays are cached too: a search inside one
-    consultation of a million comments then works on that consultation's share only.
+    A word's folded union is cached per segment under its folded form, so "mạng" and "mang"
+    share it; the postings of the spelling as typed are cached beside it only when other
+    spellings fold like it. With a ``scope`` (a consultation id) each array is cut down to
+    that consultation's documents for this query (not cached: the cuts of five
+    consultations would take as much room as the unions themselves).
     """
 
     def __init__(self, cache, segment, reader, base, scope=None):
@@ -91,14 +104,9 @@ class _SegmentRun:
     def word(self, kind, text):
         key = (kind, text)
         if key not in self._words:
-            if kind == "term":  # shared between queries: common words come back often
-                word = self.cache.derived(self.segment, ("word", text),
-                                          lambda: self._load(kind, text))
-            else:
-                word = self._load(kind, text)
+            word = self._load(kind, text)
             if self.scope is not None:
-                word = self.cache.derived(self.segment, ("word", kind, text, self.scope),
-                                          lambda: self._in_scope(word))
+                word = self._in_scope(word)
             self._words[key] = word
         return self._words[key]
 
@@ -107,76 +115,112 @@ class _SegmentRun:
 
     def _in_scope(self, word):
         keep = self._scope_mask(word.ids)
-        keep_exact = self._scope_mask(word.exact_ids)
-        return _Word(word.ids[keep], word.tf[keep], word.exact_ids[keep_exact],
-                     word.exact_tf[keep_exact], word.variants)
+        ids, tf = word.ids[keep], word.tf[keep]
+        if word.exact_tf is word.tf:
+            return _Word(ids, tf, tf, ids.size, word.variants)
+        if word.exact_tf is None:
+            return _Word(ids, tf, None, 0, word.variants)
+        exact_tf = word.exact_tf[keep]
+        return _Word(ids, tf, exact_tf, int(np.count_nonzero(exact_tf)), word.variants)
 
-    def _variants(self, kind, text):
+    def _folded_forms(self, kind, text):
+        """The folded forms a word-like query node stands for."""
         if kind == "term":
-            return list(self.segment.words_folding_to(fold(text)))
+            return [fold(text)]
         if kind == "prefix":
-            return self.segment.words_with_prefix(fold(text), EXPANSION_LIMIT)
+            return self.segment.folded_with_prefix(fold(text), EXPANSION_LIMIT)
         pattern = fold(text)
-        found = [f for f in self.segment.folded if fnmatchcase(f, pattern)][:EXPANSION_LIMIT]
-        return [word for f in found for word in self.segment.variants[f]]
+        return [f for f in self.segment.folded if fnmatchcase(f, pattern)][:EXPANSION_LIMIT]
+
+    def _union(self, folded_word):
+        """(ids, tf) of every document holding a word that folds to ``folded_word``."""
+        def load():
+            variants = self.segment.words_folding_to(folded_word)
+            return _merge([read_postings(self.reader, v) for v in variants])
+        return self.cache.derived(self.segment, ("union", folded_word), load)
+
+    def _exact(self, text, ids, tf):
+        """(frequencies of the spelling ``text`` aligned with the union ``ids``, its document
+        count): a second array only when other spellings fold like it."""
+        variants = self.segment.words_folding_to(fold(text))
+        if text not in variants:
+            return None, 0
+        if len(variants) == 1:
+            return tf, ids.size
+
+        def load():
+            exact_ids, exact_tf = read_postings(self.reader, text)
+            aligned = np.zeros(ids.size, dtype=TF)
+            aligned[np.searchsorted(ids, exact_ids)] = exact_tf
+            return aligned
+        aligned = self.cache.derived(self.segment, ("exact", text), load)
+        return aligned, int(np.count_nonzero(aligned))
 
     def _load(self, kind, text):
-        variants = self._variants(kind, text)
-        arrays = [self.cache.postings(self.segment, self.reader, v) for v in variants]
-        exact = next((a for v, a in zip(variants, arrays, strict=True) if v == text), None)
-        arrays = [a for a in arrays if len(a[0])]  # variants whose documents were all deleted
-        if not arrays:
-            ids, tf = EMPTY_IDS, np.zeros(0)
-        elif len(arrays) == 1:
-            ids, tf = arrays[0][0], arrays[0][1].astype(np.float64)
-        else:  # a document may hold several variants ("bán" and "bạn"): add them up
-            all_ids = np.concatenate([a[0] for a in arrays])
-            order = np.argsort(all_ids, kind="stable")
-            all_ids = all_ids[order]
-            starts = np.flatnonzero(np.r_[True, all_ids[1:] != all_ids[:-1]])
-            ids = all_ids[starts]
-            tf = np.add.reduceat(np.concatenate([a[1] for a in arrays])[order].astype(
-                np.float64), starts)
-        exact_ids, exact_tf = exact if (exact is not None and kind == "term") else (
-            EMPTY_IDS, np.zeros(0))
-        return _Word(ids, tf, exact_ids, exact_tf, variants)
+        forms = self._folded_forms(kind, text)
+        variants = [v for f in forms for v in self.segment.words_folding_to(f)]
+        unions = [self._union(f) for f in forms]
+        ids, tf = unions[0] if len(unions) == 1 else _merge(unions)
+        exact_tf, exact_df = self._exact(text, ids, tf) if kind == "term" else (None, 0)
+        return _Word(ids, tf, exact_tf, exact_df, variants)
 
     def _word_positions(self, text):
         """Sorted position keys of every word folding like ``text`` (variants never share a
         position, so their union is a sorted concatenation)."""
         def load():
             variants = self.segment.words_folding_to(fold(text))
-            arrays = [self.cache.positions(self.segment, self.reader, v) for v in variants]
+            arrays = [read_positions(self.reader, v) for v in variants]
             if not arrays:
-                return EMPTY_IDS
+                return EMPTY_KEYS
             return arrays[0] if len(arrays) == 1 else np.sort(np.concatenate(arrays))
         keys = self.cache.derived(self.segment, ("positions", fold(text)), load)
         if self.scope is None:
             return keys
-        return self.cache.derived(
-            self.segment, ("positions", fold(text), self.scope),
-            lambda: keys[self._scope_mask(keys >> POSITION_SHIFT)])
+        return keys[self._scope_mask(keys >> POSITION_SHIFT)]
 
     def phrase(self, words):
         """Documents where ``words`` stand next to each other, in order."""
         keys = None
         for text in words:
             here = self._word_positions(normalize(text))
-            keys = here if keys is None else np.intersect1d(keys + 1, here, assume_unique=True)
+            keys = here if keys is None else _intersect(keys + 1, here)
             if keys.size == 0:
                 return EMPTY_IDS
-        return _distinct_sorted(keys >> POSITION_SHIFT)
+        return _distinct_sorted(keys >> POSITION_SHIFT).astype(ID)
 
     def every(self):
         if self.scope is None:
-            return np.arange(self.segment.count, dtype=np.int64)
+            return np.arange(self.segment.count, dtype=ID)
         return self.cache.derived(self.segment, ("scope", self.scope), lambda: np.flatnonzero(
-            self.segment.columns["consultation"] == self.scope))
+            self.segment.columns["consultation"] == self.scope).astype(ID))
 
-    def live_docs(self):
-        """The live documents of the scope: BM25's collection statistics come from them."""
-        docs = self.every()
-        return docs[self.segment.live(self.reader)[docs]]
+    def collection(self):
+        """(live documents of the scope, their total length): BM25's collection statistics,
+        cached until the segment's deletions change."""
+        deleted = self.segment.count - self.reader.doc_count()
+
+        def load():
+            docs = self.every()
+            docs = docs[self.segment.live(self.reader)[docs]]
+            return int(docs.size), float(self.segment.columns["length"][docs].sum())
+        return self.cache.derived(self.segment, ("collection", self.scope, deleted), load)
+
+    def score(self, local, slots, idf, idf_exact, average):
+        """BM25 of the matched ``local`` documents: for each query word, the folded match
+        plus ``EXACT_BOOST`` × the spelling as typed."""
+        lengths = self.segment.columns["length"][local].astype(np.float64)
+        score = np.zeros(local.size)
+        for slot in slots:
+            word = self.word(*slot)
+            tf = _lookup(word.ids, word.tf, local, self.segment.count)
+            if word.exact_tf is word.tf:  # one spelling: the same frequencies
+                score += (idf[slot] + EXACT_BOOST * idf_exact[slot]) * _bm25(tf, lengths, average)
+                continue
+            score += idf[slot] * _bm25(tf, lengths, average)
+            if word.exact_df:
+                exact_tf = _lookup(word.ids, word.exact_tf, local, self.segment.count)
+                score += EXACT_BOOST * idf_exact[slot] * _bm25(exact_tf, lengths, average)
+        return score
 
     def evaluate(self, node):
         """Sorted local document numbers matching ``node`` (deleted ones included)."""
@@ -192,9 +236,9 @@ class _SegmentRun:
             parts = [self.evaluate(q) for q in node.subqueries]
             return _distinct_sorted(np.sort(np.concatenate(parts))) if parts else EMPTY_IDS
         if isinstance(node, wq.Not):
-            return np.setdiff1d(self.every(), self.evaluate(node.query), assume_unique=True)
+            return _difference(self.every(), self.evaluate(node.query))
         if isinstance(node, wq.AndNot):
-            return np.setdiff1d(self.evaluate(node.a), self.evaluate(node.b), assume_unique=True)
+            return _difference(self.evaluate(node.a), self.evaluate(node.b))
         if isinstance(node, wq.AndMaybe | wq.Otherwise):
             return self.evaluate(node.a)
         if isinstance(node, wq.Require):
@@ -211,14 +255,51 @@ class _SegmentRun:
         result = None
         # the rarest first keeps every intersection small
         for ids in sorted((self.evaluate(q) for q in wanted), key=len):
-            result = ids if result is None else np.intersect1d(result, ids, assume_unique=True)
+            result = ids if result is None else _intersect(result, ids)
             if result.size == 0:
                 return result
         if result is None:
             result = self.every()
         for q in unwanted:
-            result = np.setdiff1d(result, self.evaluate(q), assume_unique=True)
+            result = _difference(result, self.evaluate(q))
         return result
+
+
+def _merge(postings):
+    """One (ids, tf) from several sorted ones; a document in several adds its frequencies
+    ("bán" and "bạn" in one comment)."""
+    postings = [p for p in postings if p[0].size]  # variants whose documents were deleted
+    if not postings:
+        return EMPTY_IDS, EMPTY_TF
+    if len(postings) == 1:
+        return postings[0]
+    all_ids = np.concatenate([p[0] for p in postings])
+    order = np.argsort(all_ids, kind="stable")
+    all_ids = all_ids[order]
+    starts = np.flatnonzero(np.r_[True, all_ids[1:] != all_ids[:-1]])
+    tf = np.add.reduceat(np.concatenate([p[1] for p in postings])[order].astype(np.float32),
+                         starts)
+    return all_ids[starts], tf.astype(TF)
+
+
+def _contains(sorted_values, probes):
+    """For each of ``probes``: is it in ``sorted_values``? (binary search, no sorting)"""
+    if sorted_values.size == 0:
+        return np.zeros(probes.size, dtype=bool)
+    where = np.minimum(np.searchsorted(sorted_values, probes), sorted_values.size - 1)
+    return sorted_values[where] == probes
+
+
+def _intersect(a, b):
+    """Values in both sorted distinct arrays: the smaller one looked up in the larger
+    (``np.intersect1d`` sorts both together again: 5–10× slower at 100,000s of values)."""
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    return small[_contains(large, small)]
+
+
+def _difference(a, b):
+    """Values of sorted distinct ``a`` not in sorted ``b``."""
+    return a[~_contains(b, a)]
 
 
 def _distinct_sorted(values):
@@ -261,12 +342,17 @@ def _apply_filters(run, matched, filters):
     return matched[keep]
 
 
-def _lookup(ids, values, docs):
-    """``values`` of ``docs`` in the sorted ``ids`` (0 where a doc is absent)."""
+def _lookup(ids, values, docs, size):
+    """``values`` of ``docs`` in the sorted ``ids`` (0 where a doc is absent); ``size``: the
+    segment's document count."""
     if ids.size == 0:
         return np.zeros(docs.size)
+    if docs.size * 16 > size:  # many documents: scatter once, then read directly
+        dense = np.zeros(size, dtype=np.float32)
+        dense[ids] = values
+        return dense[docs].astype(np.float64)
     where = np.minimum(np.searchsorted(ids, docs), ids.size - 1)
-    return np.where(ids[where] == docs, values[where], 0.0)
+    return np.where(ids[where] == docs, values[where].astype(np.float64), 0.0)
 
 
 def _bm25(tf, lengths, average):
@@ -293,44 +379,45 @@ def run_query(searcher, parsed, cache, filters, sort="relevance", offset=0, limi
             result.words.update(run.word(*slot).variants)
     if result.total == 0:
         return result
-    live = [run.live_docs() for run in runs]
-    docs = sum(int(ids.size) for ids in live) or 1
-    length_sum = sum(float(run.segment.columns["length"][ids].sum())
-                     for run, ids in zip(runs, live, strict=True))
-    average = max(length_sum / docs, 1.0)
-    df = {slot: sum(run.word(*slot).ids.size for run in runs) for slot in slots}
-    df_exact = {slot: sum(run.word(*slot).exact_ids.size for run in runs) for slot in slots}
+    collections = [run.collection() for run in runs]
+    docs = sum(count for count, _length in collections) or 1
+    average = max(sum(length for _count, length in collections) / docs, 1.0)
+    idf = {slot: _idf(sum(run.word(*slot).ids.size for run in runs), docs) for slot in slots}
+    idf_exact = {slot: _idf(sum(run.word(*slot).exact_df for run in runs), docs)
+                 for slot in slots}
 
     gathered = {"doc": [], "score": [], **{name: [] for name in ("date", *FACET_COLUMNS)}}
     for run, local in zip(runs, matched, strict=True):
         if local.size == 0:
             continue
-        columns = run.segment.columns
-        lengths = columns["length"][local].astype(np.float64)
-        score = np.zeros(local.size)
-        for slot in slots:
-            word = run.word(*slot)
-            score += _idf(df[slot], docs) * _bm25(_lookup(word.ids, word.tf, local), lengths,
-                                                   average)
-            if word.exact_ids.size:
-                score += EXACT_BOOST * _idf(df_exact[slot], docs) * _bm25(
-                    _lookup(word.exact_ids, word.exact_tf, local), lengths, average)
         gathered["doc"].append(local + run.base)
-        gathered["score"].append(score)
+        gathered["score"].append(run.score(local, slots, idf, idf_exact, average))
         for name in ("date", *FACET_COLUMNS):
-            gathered[name].append(columns[name][local])
+            gathered[name].append(run.segment.columns[name][local])
     arrays = {name: np.concatenate(parts) for name, parts in gathered.items()}
 
     if with_facets:
         for name in FACETS:
-            values, counts = np.unique(arrays[name], return_counts=True)
-            result.facets[name] = {int(v): int(c) for v, c in zip(values, counts, strict=True)
-                                   if v}
+            result.facets[name] = _value_counts(arrays[name])
     order = _order(arrays, sort, offset + limit)[offset:offset + limit]
     result.page = [(int(arrays["doc"][i]), float(arrays["score"][i]),
                     {name: int(arrays[name][i]) for name in ("date", *FACET_COLUMNS)})
                    for i in order]
     return result
+
+
+def _value_counts(values):
+    """{value: how many times} of the non-zero values (ids and codes: small non-negative
+    integers, counted in one pass; ``np.unique`` sorts)."""
+    if values.size == 0:
+        return {}
+    if values.min() < 0 or values.max() > 50 * values.size + 10_000:
+        found, counts = np.unique(values, return_counts=True)
+    else:
+        counts = np.bincount(values)
+        found = np.flatnonzero(counts)
+        counts = counts[found]
+    return {int(v): int(c) for v, c in zip(found, counts, strict=True) if v}
 
 
 def _order(arrays, sort, needed):

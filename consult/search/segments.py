@@ -2,9 +2,14 @@
 
 Whoosh segments never change once written (only their deletion lists do), so everything
 read from one is cached under its segment id: the numeric columns, the lexicon grouped by
-folded form, and — under a byte budget, least recently used first — the postings and
-positions of the words queries asked for. A new searcher (after an index commit) reuses the
-arrays of the segments it shares with the old one; merged-away segments are dropped.
+folded form, and — under a byte budget, least recently used first — the arrays the engine
+derives from the postings and positions of the words queries asked for. A new searcher
+(after an index commit) reuses the arrays of the segments it shares with the old one;
+merged-away segments are dropped.
+
+The arrays are kept small, because at a million comments the words of a few dozen queries
+hold tens of millions of postings: document numbers as int32, term frequencies as float16
+(whole counts, exact to 2,048), columns in the narrowest type that holds them.
 
 Reading goes through Whoosh's reader API; two fast paths read a column's bytes and a
 posting block's arrays directly and fall back to the public per-item API when a Whoosh
@@ -27,28 +32,33 @@ NUMERIC_COLUMNS = ("date", "length", *FACET_COLUMNS)
 POSITION_SHIFT = 20  # a document's words are numbered below 2**20
 _BIG_ENDIAN = {"q": ">i8", "Q": ">u8", "i": ">i4", "I": ">u4", "H": ">u2", "h": ">i2",
                "B": "u1", "b": "i1"}
-EMPTY_IDS = np.zeros(0, dtype=np.int64)
-EMPTY_TF = np.zeros(0, dtype=np.float32)
+ID, TF, KEY = np.int32, np.float16, np.int64
+EMPTY_IDS = np.zeros(0, dtype=ID)
+EMPTY_TF = np.zeros(0, dtype=TF)
+EMPTY_KEYS = np.zeros(0, dtype=KEY)
+#: the type each column is kept in (the rest: int32)
+COLUMN_TYPES = {"date": np.int64, "kind": np.int8, "stakeholder": np.int8, "stance": np.int8}
 
 
 def column_array(reader, name):
     """The values of numeric column ``name`` for every document of a segment."""
     count = reader.doc_count_all()
+    kept_as = COLUMN_TYPES.get(name, np.int32)
     column = reader.column_reader(name, translate=False)
     if isinstance(column, EmptyColumnReader):
-        return np.zeros(count, dtype=np.int64)
+        return np.zeros(count, dtype=kept_as)
     try:
         raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
-        stored = np.frombuffer(raw, dtype=_BIG_ENDIAN[column._typecode]).astype(np.int64)
-        values = np.full(count, column._default, dtype=np.int64)
+        stored = np.frombuffer(raw, dtype=_BIG_ENDIAN[column._typecode])
+        values = np.full(count, column._default, dtype=kept_as)
         values[: len(stored)] = stored
         return values
     except (AttributeError, KeyError):
-        return column_array_slow(column, count)
+        return column_array_slow(column, count, kept_as)
 
 
-def column_array_slow(column, count):
-    return np.fromiter((column[i] for i in range(count)), dtype=np.int64, count=count)
+def column_array_slow(column, count, kept_as=np.int64):
+    return np.fromiter((column[i] for i in range(count)), dtype=kept_as, count=count)
 
 
 def _raw_matcher(reader, term):
@@ -79,8 +89,8 @@ def _read_blocks(matcher):
     while matcher.is_active():
         matcher._read_ids()
         matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64))
-        weights.append(np.asarray(matcher._weights, dtype=np.float32))
+        ids.append(np.asarray(matcher._ids, dtype=ID))
+        weights.append(np.asarray(matcher._weights, dtype=TF))
         matcher._next_block()
     if not ids:
         return EMPTY_IDS, EMPTY_TF
@@ -93,14 +103,14 @@ def read_postings_slow(matcher):
         ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+    return np.asarray(ids, dtype=ID), np.asarray(weights, dtype=TF)
 
 
 def read_positions(reader, term):
     """Sorted keys ``document << 20 | position`` of every occurrence of ``term``."""
     matcher = _raw_matcher(reader, term)
     if matcher is None:
-        return EMPTY_IDS
+        return EMPTY_KEYS
     if hasattr(matcher, "_read_values") and hasattr(matcher, "_next_block"):
         try:
             return _read_position_blocks(matcher)
@@ -124,7 +134,7 @@ def _read_position_blocks(matcher):
         docs = np.repeat(np.asarray(matcher._ids, dtype=np.int64), counts)
         keys.append((docs << POSITION_SHIFT) + words[~is_count])
         matcher._next_block()
-    return np.concatenate(keys) if keys else EMPTY_IDS
+    return np.concatenate(keys) if keys else EMPTY_KEYS
 
 
 def read_positions_slow(matcher):
@@ -133,7 +143,7 @@ def read_positions_slow(matcher):
         base = matcher.id() << POSITION_SHIFT
         keys.extend(base + p for p in matcher.value_as("positions"))
         matcher.next()
-    return np.asarray(keys, dtype=np.int64)
+    return np.asarray(keys, dtype=KEY)
 
 
 class Segment:
@@ -166,18 +176,19 @@ class Segment:
     def words_folding_to(self, folded_word):
         return self.variants.get(folded_word, ())
 
-    def words_with_prefix(self, folded_prefix, limit):
+    def folded_with_prefix(self, folded_prefix, limit):
+        """The first ``limit`` folded forms starting with ``folded_prefix``."""
         start = bisect.bisect_left(self.folded, folded_prefix)
         found = []
-        for folded_word in self.folded[start:]:
-            if not folded_word.startswith(folded_prefix) or len(found) >= limit:
+        for folded_word in self.folded[start:start + limit]:
+            if not folded_word.startswith(folded_prefix):
                 break
-            found.extend(self.variants[folded_word])
+            found.append(folded_word)
         return found
 
 
 class SegmentCache:
-    """Segments by id, and an LRU of postings/positions arrays within ``budget_bytes``."""
+    """Segments by id, and an LRU of derived arrays within ``budget_bytes``."""
 
     def __init__(self, budget_bytes):
         self.budget = budget_bytes
@@ -202,39 +213,37 @@ class SegmentCache:
                 for array_key in [k for k in self._arrays if k[0] == key]:
                     self._drop(array_key)
 
-    def postings(self, segment, reader, term):
-        return self._cached((segment.key, "p", term), lambda: read_postings(reader, term))
-
-    def positions(self, segment, reader, term):
-        return self._cached((segment.key, "x", term), lambda: read_positions(reader, term))
-
     def derived(self, segment, name, load):
-        """Arrays computed from a segment's postings (a word's folded union, …)."""
-        return self._cached((segment.key, "d", name), load)
-
-    def _cached(self, key, load):
+        """Arrays computed from a segment's postings (a word's folded union, …), kept under
+        ``name`` until the budget needs the room."""
+        key = (segment.key, name)
         with self._lock:
             if key in self._arrays:
                 self._arrays.move_to_end(key)
-                return self._arrays[key]
+                return self._arrays[key][0]
         value = load()
         size = _nbytes(value)
         with self._lock:
             if key in self._arrays:  # another thread loaded it meanwhile
-                return self._arrays[key]
-            self._arrays[key] = value
+                return self._arrays[key][0]
+            self._arrays[key] = (value, size)
             self.used += size
             while self.used > self.budget and len(self._arrays) > 1:
                 self._drop(next(iter(self._arrays)))
         return value
 
     def _drop(self, key):
-        value = self._arrays.pop(key)
-        self.used -= _nbytes(value)
+        _value, size = self._arrays.pop(key)
+        self.used -= size
+
+    def __contains__(self, key):
+        return key in self._arrays
 
 
 def _nbytes(value):
+    """Bytes held by the arrays of ``value`` (an array, a tuple or an object), each once."""
     if isinstance(value, np.ndarray):
         return value.nbytes
     arrays = value if isinstance(value, tuple) else vars(value).values()
-    return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
+    distinct = {id(a): a for a in arrays if isinstance(a, np.ndarray)}
+    return sum(a.nbytes for a in distinct.values())
