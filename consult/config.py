@@ -32,6 +32,10 @@ DEFAULTS = {
     # a stamp of the data shown, so changes show at once; this bounds what the stamp does not
     # see (the "còn 3 ngày" countdown, renamed authors). 0 turns the cache off.
     "CACHE_TIMEOUT": 60,
+    # Seconds the comment counts in the pages' contents and totals may trail the comments
+    # (each page's own thread is always exact): during a surge they are counted once per
+    # this many seconds instead of on every change. 0: always exact.
+    "CACHE_COUNTS_LAG": 5.0,
     # Entries the in-process cache keeps (used when REDIS_URL is empty; one per process).
     "CACHE_MEMORY_ITEMS": 500,
     # Prefix of the cache's keys in Redis (several sites may share one Redis).
@@ -118,7 +122,7 @@ _INT_OPTIONS |= {"CACHE_TIMEOUT", "CACHE_MEMORY_ITEMS"}
 _INT_OPTIONS |= {"DOSSIER_CAMPAIGN_MIN", "DOSSIER_PHRASE_SAMPLE", "DOSSIER_DETAIL_MAX",
                  "DOSSIER_INLINE_MAX", "DOSSIER_RUN_TIMEOUT", "DOSSIER_ROWS_PER_PAGE",
                  "DOSSIER_CAMPAIGNS_SHOWN", "DOSSIER_CACHE_SECONDS"}
-_FLOAT_OPTIONS = {"DOSSIER_DUPLICATE_THRESHOLD"}
+_FLOAT_OPTIONS = {"DOSSIER_DUPLICATE_THRESHOLD", "CACHE_COUNTS_LAG"}
 _BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED", "SEARCH_INLINE"}
 _BOOL_OPTIONS |= {"MAIL_INLINE"}
 

@@ -79,9 +79,11 @@ class Comment(TimestampMixin, db.Model):
     section = relationship("Section")
 
     @property
-    def cache_consultation_id(self):
-        """Whose cached public pages a change of this comment makes old."""
-        return self.consultation_id
+    def cache_generations(self):
+        """The cached pages a change of this comment makes old (consult.core.pagecache): its
+        article's thread (or the general comments) and its consultation's counts."""
+        thread = f"s{self.section_id}" if self.section_id else f"g{self.consultation_id}"
+        return (f"c{self.consultation_id}", thread)
     author = relationship("User")
     parent = relationship("Comment", remote_side="Comment.id", back_populates="replies")
     replies = relationship("Comment", back_populates="parent", order_by="Comment.id")

@@ -12,6 +12,9 @@ import operator
 import re
 from dataclasses import dataclass
 
+from flask import current_app, g
+from flask_babel import ngettext
+from markupsafe import Markup, escape
 from sqlalchemy import DateTime, Integer, func, literal, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +25,7 @@ from consult.comments.models import (
     STATUS_REJECTED,
     Comment,
 )
-from consult.comments.services import published_counts_by_section
+from consult.comments.services import published_count, published_counts_by_section
 from consult.core import pagecache
 from consult.extensions import db
 
@@ -182,10 +185,70 @@ def page_stamp(consultation, now=None):
     latest = db.session.scalar(select(func.max(Comment.updated_at))
                                .where(Comment.consultation_id == consultation.id))
     return (f"{consultation.id}.{consultation.phase(now)}.{_iso(consultation.updated_at)}"
-            f".{_iso(latest)}.{pagecache.generation(consultation.id)}")
+            f".{_iso(latest)}.{pagecache.generation(f'c{consultation.id}')}")
 
 
-def section_counts(consultation, stamp):
-    """published_counts_by_section, shared through the cache under the page stamp."""
-    return pagecache.remembered(f"counts:{stamp}",
-                                lambda: published_counts_by_section(consultation.id))
+def thread_stamp(consultation, section=None, now=None):
+    """The stamp of the page of one thread (an article's, or the general comments).
+
+    With a shared cache (Redis) the consultation row, its phase and the thread's own
+    generation: a comment on one article leaves the other articles' pages in the cache (their
+    counts of other articles come from ``section_counts`` when served). Without one, other
+    processes' generations are not seen, so the whole consultation's ``page_stamp``.
+    """
+    if not pagecache.shared():
+        return page_stamp(consultation, now)
+    thread = f"s{section.id}" if section is not None else f"g{consultation.id}"
+    return (f"{consultation.id}.{consultation.phase(now)}.{_iso(consultation.updated_at)}"
+            f".{pagecache.generation(thread)}")
+
+
+def section_counts(consultation, section=None, exact=False):
+    """{section id or None: published top-level comments}, for the pages' contents and totals.
+
+    Shared through the cache and recomputed at most once per ``CONSULT_CACHE_COUNTS_LAG``
+    seconds (at a million comments the count takes ~30 ms, and a surge changes it many times
+    a second), except the count of ``section``'s own thread (``section`` None: the general
+    comments), which is always read exactly, as is everything with ``exact``.
+    """
+    counts = shared_counts(consultation, exact)
+    if not exact and current_app.config["CONSULT_CACHE_COUNTS_LAG"]:
+        own = section.id if section is not None else None
+        counts = {**counts, own: published_count(consultation.id, own)}
+    return {key: n for key, n in counts.items() if n}
+
+
+def shared_counts(consultation, exact=False):
+    """The consultation's counts from the cache (up to ``CONSULT_CACHE_COUNTS_LAG`` s old)."""
+    lag = 0.0 if exact else current_app.config["CONSULT_CACHE_COUNTS_LAG"]
+    return pagecache.recent(f"counts:{consultation.id}", lambda: page_stamp(consultation),
+                            lambda: published_counts_by_section(consultation.id), lag)
+
+
+# ---- counts left as slots in cached pages, filled when served ------------------------------
+
+_COUNT_SLOT = re.compile(r'<consult-count k="(toc|paren|total)" s="(\d+|total)"/>')
+
+
+def count_text(kind, n):
+    """A count as the pages write it: "(12)", "12 ý kiến", "12"."""
+    if kind == "toc":
+        return ngettext("%(num)d ý kiến", "%(num)d ý kiến", n)
+    return f"({n})" if kind == "paren" else str(n)
+
+
+def count_slot(kind, counts, key, own=None):
+    """What a template writes for ``counts[key]`` ("total": their sum): the text, or, in a
+    page being stored in the cache (``g.page_slots``), a slot that ``fill_counts`` fills
+    with the counts of the moment. ``own`` (the page's own thread, exact in the stored
+    page) is always written as text."""
+    if g.get("page_slots") and key != own:
+        return Markup(f'<consult-count k="{kind}" s="{key}"/>')
+    return count_text(kind, sum(counts.values()) if key == "total" else counts.get(key, 0))
+
+
+def fill_counts(html, counts):
+    """The slots of a stored page filled with ``counts``."""
+    total = sum(counts.values())
+    return _COUNT_SLOT.sub(lambda m: str(escape(count_text(
+        m[1], total if m[2] == "total" else counts.get(int(m[2]), 0)))), html)

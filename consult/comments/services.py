@@ -16,6 +16,7 @@ from consult.comments.models import (
     Reaction,
 )
 from consult.comments.signals import comment_status_changed, comment_submitted
+from consult.core import pagecache
 from consult.core.db_setup import utcnow
 from consult.core.exceptions import NotAllowed, ServiceError
 from consult.core.idempotency import clean_key
@@ -100,6 +101,7 @@ def _create(user, consultation, section, body, stance=None, parent=None,
     })
     if comment is None:  # the same form's other request won: answer with its comment
         return find_by_key(user, key)
+    pagecache.note_changed(db.session, comment)  # written by Core: no flush event names it
     comment_submitted.send(comment)
     enqueue("search", "comment", comment.id)
     db.session.flush()
@@ -203,10 +205,20 @@ def published_counts_by_section(consultation_id):
     """{section_id or None: number of published top-level comments}."""
     rows = db.session.execute(
         select(Comment.section_id, func.count(Comment.id))
-        .where(Comment.consultation_id == consultation_id, Comment.status == STATUS_PUBLISHED,
-               Comment.parent_id.is_(None))
-        .group_by(Comment.section_id))
+        .where(*_published_top_level(consultation_id)).group_by(Comment.section_id))
     return dict(rows.all())
+
+
+def published_count(consultation_id, section_id):
+    """Published top-level comments of one thread (``section_id`` None: general comments)."""
+    return db.session.scalar(select(func.count(Comment.id)).where(
+        *_published_top_level(consultation_id),
+        Comment.section_id.is_(None) if section_id is None else Comment.section_id == section_id))
+
+
+def _published_top_level(consultation_id):
+    return (Comment.consultation_id == consultation_id, Comment.status == STATUS_PUBLISHED,
+            Comment.parent_id.is_(None))
 
 
 def reaction_counts(comment_ids):

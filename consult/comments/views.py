@@ -37,7 +37,8 @@ bp = Blueprint("comments", __name__)
 @bp.app_context_processor
 def _comment_counts():
     """For the drafts domain's pages (versions, changes): published comments per section."""
-    return {"comment_counts": services.published_counts_by_section}
+    return {"comment_counts": services.published_counts_by_section,
+            "count_slot": pages.count_slot}
 
 
 def _load_consultation(slug):
@@ -84,18 +85,18 @@ def _comments_context(consultation, section, counts):
     }
 
 
-def _render_consultation(consultation, form, status=200, stamp=None):
+def _render_consultation(consultation, form, status=200):
     version = consultation.current_version
-    counts = pages.section_counts(consultation, stamp or pages.page_stamp(consultation))
+    counts = pages.section_counts(consultation)
     return render_template(
         "comments/consultation.html", consultation=consultation, version=version,
         sections=version.sections if version else [], counts=counts, form=form,
-        total_comments=sum(counts.values()), can_manage=consultation.can_manage(current_user),
+        can_manage=consultation.can_manage(current_user),
         **_comments_context(consultation, None, counts),
     ), status
 
 
-def _render_article(consultation, article, form, status=200, stamp=None):
+def _render_article(consultation, article, form, status=200):
     version = article.version
     previous, following = neighbour_articles(version, article)
     chain, parent = [], article.parent
@@ -105,7 +106,7 @@ def _render_article(consultation, article, form, status=200, stamp=None):
     page_args = {"slug": consultation.slug, "anchor": article.anchor}
     if not version.is_current:
         page_args["number"] = version.number
-    counts = pages.section_counts(consultation, stamp or pages.page_stamp(consultation))
+    counts = pages.section_counts(consultation, article)
     return render_template(
         "comments/article.html", consultation=consultation, article=article,
         clauses=split_clauses(article.body), previous=previous, following=following,
@@ -117,20 +118,24 @@ def _render_article(consultation, article, form, status=200, stamp=None):
     ), status
 
 
+def _fill_counts(consultation):
+    return lambda html: pages.fill_counts(html, pages.shared_counts(consultation))
+
+
 def _cached_article(consultation, article):
     """An article page, from the page cache for anonymous visitors."""
-    stamp = pages.page_stamp(consultation)
-    return cached_page("article", stamp, lambda: _render_article(
-        consultation, article, _comment_form(article), stamp=stamp))
+    return cached_page("article", pages.thread_stamp(consultation, article),
+                       lambda: _render_article(consultation, article, _comment_form(article)),
+                       fill=_fill_counts(consultation))
 
 
 @bp.get("/c/<slug>")
 def consultation_page(slug):
     """Anyone (drafts: staff of the agency): summary, dates, contents, general comments."""
     consultation = _load_consultation(slug)
-    stamp = pages.page_stamp(consultation)
-    return cached_page("consultation", stamp, lambda: _render_consultation(
-        consultation, _comment_form(), stamp=stamp))
+    return cached_page("consultation", pages.thread_stamp(consultation),
+                       lambda: _render_consultation(consultation, _comment_form()),
+                       fill=_fill_counts(consultation))
 
 
 @bp.get("/c/<slug>/<anchor>")

@@ -12,9 +12,10 @@ down) are logged and the page is rendered as if there were no cache.
 
 import logging
 import secrets
+import time
 from itertools import chain
 
-from flask import current_app, has_app_context, make_response, request, session
+from flask import current_app, g, has_app_context, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -58,19 +59,23 @@ def init_app(app):
 #
 # The stamps read from the database (comments' and consultations' updated_at) miss one case:
 # two writes that commit out of timestamp order (the later time committed first), which a
-# surge makes common. So every commit that changed what a consultation's pages show also
-# gives that consultation a new random *generation* in the cache, after the commit; the
-# stamp includes it. With Redis every process sees it at once; in process memory, the
-# process that wrote it (and the others after CONSULT_CACHE_TIMEOUT).
+# surge makes common. So every commit that changed what some pages show also gives each of
+# those pages' *generations* a new random value in the cache, after the commit; the stamps
+# include them. The models name theirs (``cache_generations``): "c<id>" for everything a
+# consultation's pages show, "s<id>" for the thread of one article, "g<id>" for the general
+# comments of a consultation. With Redis every process sees them at once; in process memory,
+# the process that wrote them (and the others after CONSULT_CACHE_TIMEOUT).
 
 def _record_changes(session, _flush_context):
-    """After a flush: note the consultations whose objects changed (``cache_consultation_id``
-    on the models)."""
+    """After a flush: note the generations of the objects that changed."""
     changed = session.info.setdefault(_CHANGED, set())
     for instance in chain(session.new, session.dirty, session.deleted):
-        consultation_id = getattr(instance, "cache_consultation_id", None)
-        if consultation_id is not None:
-            changed.add(consultation_id)
+        changed.update(getattr(instance, "cache_generations", ()))
+
+
+def note_changed(session, instance):
+    """Record a change the flush does not see (a row written with a Core INSERT)."""
+    session.info.setdefault(_CHANGED, set()).update(instance.cache_generations)
 
 
 def _forget_changes(session):
@@ -81,15 +86,20 @@ def _new_generations(session):
     changed = session.info.pop(_CHANGED, None)
     if not changed or not has_app_context() or not enabled():
         return
-    for consultation_id in changed:
-        _set(f"gen:{consultation_id}", secrets.token_hex(4), timeout=0)  # 0: no expiry
+    for name in changed:
+        _set(f"gen:{name}", secrets.token_hex(4), timeout=0)  # 0: no expiry
 
 
-def generation(consultation_id):
-    """The consultation's current generation ("0" before any change was recorded)."""
+def generation(name):
+    """The current generation of ``name`` ("0" before any change was recorded)."""
     if not enabled():
         return "0"
-    return _get(f"gen:{consultation_id}") or "0"
+    return _get(f"gen:{name}") or "0"
+
+
+def shared():
+    """Whether every process reads and writes one cache (Redis), generations included."""
+    return enabled() and bool(current_app.config["CONSULT_REDIS_URL"])
 
 
 def enabled():
@@ -125,6 +135,29 @@ def remembered(key, compute, timeout=None):
     return value
 
 
+def recent(key, stamp, compute, lag=0.0, timeout=None):
+    """``compute()``, shared through the cache under ``key`` and recomputed only when
+    ``stamp()`` changed and the kept value is more than ``lag`` seconds old.
+
+    For figures that may trail the data by a few seconds (comment counts during a surge):
+    whatever the write rate, they are computed at most once per ``lag`` seconds, and the
+    stamp is not even read within that time. ``lag`` 0: always exact.
+    """
+    if not enabled():
+        return compute()
+    now = time.time()
+    kept = _get(key)
+    if kept is not None and now - kept[1] < lag:
+        return kept[2]
+    current = stamp()
+    if kept is not None and kept[0] == current:
+        value = kept[2]
+    else:
+        value = compute()
+    _set(key, (current, now, value), timeout)
+    return value
+
+
 def _cacheable(args, max_query):
     """A GET by an anonymous visitor with nothing pending in the session (flash messages)."""
     return (enabled() and request.method == "GET" and not current_user.is_authenticated
@@ -132,12 +165,14 @@ def _cacheable(args, max_query):
             and all(name in args for name in request.args))
 
 
-def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY):
+def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY, fill=None):
     """The response of ``render()`` (a view's return value), from the cache when it can be.
 
     ``stamp`` changes whenever the data the page shows changes; ``args`` are the query
-    arguments the page may have (any other one bypasses the cache). The response says
-    ``X-Consult-Cache: hit``, ``miss`` (rendered and stored) or ``bypass``.
+    arguments the page may have (any other one bypasses the cache). ``fill(html)``, when
+    given, completes a stored page each time it is served (``render`` sees ``g.page_slots``
+    true and may leave slots for it: figures allowed to trail, like comment counts). The
+    response says ``X-Consult-Cache: hit``, ``miss`` (rendered and stored) or ``bypass``.
     """
     if not _cacheable(args, max_query):
         response = make_response(render())
@@ -146,12 +181,24 @@ def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY):
     key = f"page:{name}:{get_locale()}:{stamp}:{request.full_path}"
     html = _get(key)
     if html is not None:
-        response = make_response(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
+        response = make_response(_serve(html, fill))
         response.headers[HEADER] = "hit"
         return response
-    response = make_response(render())
+    g.page_slots = fill is not None
+    try:
+        response = make_response(render())
+    finally:
+        g.page_slots = False
     if response.status_code == 200 and response.mimetype == "text/html":
-        html = response.get_data(as_text=True)
-        _set(key, html.replace(generate_csrf(), CSRF_PLACEHOLDER))
+        html = response.get_data(as_text=True).replace(generate_csrf(), CSRF_PLACEHOLDER)
+        _set(key, html)
+        response.set_data(_serve(html, fill))
     response.headers[HEADER] = "miss"
     return response
+
+
+def _serve(html, fill):
+    """A stored page completed for this visitor: its slots filled, their own CSRF token."""
+    if fill is not None:
+        html = fill(html)
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())

@@ -110,9 +110,10 @@ class Consultation(TimestampMixin, db.Model):
         return user.is_admin or user.is_staff_of(self.agency_id)
 
     @property
-    def cache_consultation_id(self):
-        """Whose cached public pages a change of this row makes old (its own)."""
-        return self.id
+    def cache_generations(self):
+        """The cached pages a change of this row makes old (consult.core.pagecache): all of
+        the consultation's."""
+        return (f"c{self.id}",)
 
     def can_view(self, user):
         return self.is_public or self.can_manage(user)

@@ -1,10 +1,17 @@
+import time
+
+from flask import g
+
 from consult.comments.pages import (
     comment_page,
+    count_slot,
     cursor_for,
+    fill_counts,
     page_stamp,
     parse_cursor,
     replies_of,
     section_counts,
+    shared_counts,
 )
 from consult.comments.services import react_to_comment, reply_to_comment, withdraw_comment
 from consult.core.db_setup import utcnow
@@ -150,10 +157,41 @@ def test_the_stamp_changes_with_everything_the_pages_show(app):
     assert not changed()
 
 
-def test_counts_are_shared_under_the_stamp(app):
+def test_counts_trail_by_the_lag_except_the_pages_own_thread(app, monkeypatch):
     consultation, section, _comments = _thread(2)
-    stamp = page_stamp(consultation)
-    assert section_counts(consultation, stamp) == {section.id: 2}
+    other = article(consultation, 2)
+    db.session.commit()
+    assert section_counts(consultation) == {section.id: 2}
     make_comment(consultation, section=section)
-    assert section_counts(consultation, stamp) == {section.id: 2}  # the same stamp: cached
-    assert section_counts(consultation, page_stamp(consultation)) == {section.id: 3}
+    make_comment(consultation, section=other)
+    db.session.commit()
+    assert shared_counts(consultation) == {section.id: 2}  # counted less than 5 s ago
+    assert section_counts(consultation, section) == {section.id: 3}  # the page's own: exact
+    assert section_counts(consultation, other) == {section.id: 2, other.id: 1}
+    later = time.time() + app.config["CONSULT_CACHE_COUNTS_LAG"]
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert shared_counts(consultation) == {section.id: 3, other.id: 1}
+
+
+def test_exact_counts_and_a_zero_lag(app):
+    consultation, section, _comments = _thread(1)
+    db.session.commit()
+    assert shared_counts(consultation) == {section.id: 1}
+    make_comment(consultation, section=section)
+    db.session.commit()
+    assert shared_counts(consultation, exact=True) == {section.id: 2}
+    make_comment(consultation, section=section)
+    db.session.commit()
+    app.config["CONSULT_CACHE_COUNTS_LAG"] = 0
+    assert section_counts(consultation) == {section.id: 3}
+
+
+def test_count_slots_are_left_only_in_pages_being_stored(app):
+    with app.test_request_context():
+        counts = {5: 2, 7: 1}
+        assert count_slot("paren", counts, 5) == "(2)"
+        g.page_slots = True
+        html = "".join([count_slot("paren", counts, 5), count_slot("toc", counts, 7),
+                        count_slot("total", counts, "total"), count_slot("paren", counts, 9, 9)])
+        assert html.count("<consult-count") == 3 and html.endswith("(0)")
+        assert fill_counts(html, {5: 4, 7: 1}) == "(4)1 ý kiến5(0)"

@@ -116,8 +116,10 @@ def test_processes_share_the_cache_and_its_invalidation_through_redis(tmp_path, 
     one, two = make_app(tmp_path, **settings), make_app(tmp_path, **settings)
     with running(one, two):
         url = _world()
+        neighbour = url.replace("dieu-1", "dieu-2")
         assert Browser(one).get(url).headers[CACHE] == "miss"
         assert Browser(two).get(url).headers[CACHE] == "hit"  # stored by the other one
+        assert "(1)" in Browser(one).get(neighbour).get_data(as_text=True)  # Điều 1's count
         author = Browser(two, make_user())
         slug = url.split("/")[2]
         consultation_id = db.session.scalar(select(Consultation.id).where(
@@ -132,6 +134,11 @@ def test_processes_share_the_cache_and_its_invalidation_through_redis(tmp_path, 
         assert "Ý kiến qua tiến trình hai." in response.get_data(as_text=True)
         assert Browser(two).get(url).headers[CACHE] == "hit"
         assert client.keys(prefix + "page:article:*")
+        # another article's page stays stored (its own thread did not change); its contents'
+        # count of Điều 1 is filled when served, at most CONSULT_CACHE_COUNTS_LAG s late
+        client.delete(prefix + "counts:" + str(consultation_id))
+        response = Browser(two).get(neighbour)
+        assert response.headers[CACHE] == "hit" and "(2)" in response.get_data(as_text=True)
 
 
 def test_a_redis_that_is_down_leaves_the_site_up(tmp_path):
