@@ -16,7 +16,8 @@ For each database: seed it (bench/seed.py), build the search index with
   have logged in;
 
 then the same gunicorn settings serving a trivial Flask route (bench/trivial_app.py) as the
-ceiling. The peak RSS of each gunicorn worker is sampled during every phase.
+ceiling. The peak memory of each gunicorn worker (resident, and private: without the shared
+pages of the search index's files) is sampled during every phase.
 
 Targets (issue 7): article p95 ≤ 100 ms at 100 concurrent users; ≥ 300 req/s for the reads;
 ≥ 100 comments/s accepted; 0 errors; ≤ 300 MB per worker.
@@ -44,9 +45,12 @@ def prepare(kind, folder, args):
     """Seed the database and build the index; returns (env, consultations for the plan)."""
     env, consultations, seeded, indexed = deploy(kind, folder, args.comments,
                                                  args.consultations, args.authors, args.pg_url,
-                                                 args.redis_url)
-    print(f"[{kind}] {args.comments:,} comments seeded in {seeded:.0f} s, "
-          f"indexed in {indexed:.0f} s", flush=True)
+                                                 args.redis_url, reuse=args.reuse)
+    if seeded or indexed:
+        print(f"[{kind}] {args.comments:,} comments seeded in {seeded:.0f} s, "
+              f"indexed in {indexed:.0f} s", flush=True)
+    else:
+        print(f"[{kind}] reusing the database and index in {folder}", flush=True)
     return env, consultations
 
 
@@ -90,7 +94,8 @@ def serve_and_replay(kind, workers, env, consultations, folder, args):
                 result = run_client(_plan(server.url, mode, users, think, duration, args,
                                           consultations), folder)
             rows.append({"database": kind, "workers": workers, "phase": name, "users": users,
-                         "think": think, "rss_mb": memory.peak(), **result})
+                         "think": think, "rss_mb": memory.peak(),
+                         "private_mb": memory.private_peak(), **result})
             print(f"[{kind}, {workers} workers] {name}: {result['rps']:.0f} req/s, "
                   f"{result['failures']} errors", flush=True)
     finally:
@@ -110,7 +115,8 @@ def ceiling(workers, folder, args):
     finally:
         server.stop()
     return {"database": "trivial app", "workers": workers, "phase": "ceiling",
-            "users": args.users, "think": 0, "rss_mb": memory.peak(), **result}
+            "users": args.users, "think": 0, "rss_mb": memory.peak(),
+            "private_mb": memory.private_peak(), **result}
 
 
 # ---- report --------------------------------------------------------------------------------
@@ -129,7 +135,7 @@ def print_report(rows, args):
     print(f"mix: {args.users} users, think 0–{2 * args.think:g} s; reads and ceiling: "
           f"{args.users} users, no think time; comments: {args.burst_users} users")
     header = (f"{'database':<12}{'wk':>3} {'phase':<9}{'page':<14}{'req/s':>8}{'p50 ms':>8}"
-              f"{'p95 ms':>8}{'p99 ms':>8}{'errors':>9}{'RSS/wk MB':>11}")
+              f"{'p95 ms':>8}{'p99 ms':>8}{'errors':>9}{'RSS/wk MB':>11}{'private':>9}")
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -145,7 +151,8 @@ def print_report(rows, args):
             share = stats["failures"] / stats["count"] * 100 if stats["count"] else 0
             latency = ("".join(f"{_ms(stats[p]):>8}" for p in ("p50", "p95", "p99"))
                        if stats["p50"] is not None else " " * 24)
-            memory = f"{row['rss_mb']:>11.0f}" if page == "all" else ""
+            memory = (f"{row['rss_mb']:>11.0f}{row['private_mb']:>9.0f}" if page == "all"
+                      else "")
             print(f"{lead}{page:<14}{stats['rps']:>8.1f}{latency}{share:>8.2f}%{memory}")
             first = False
         if row["phase"] == "comments":
@@ -176,7 +183,8 @@ def print_targets(rows):
                           f"{'✓' if rate >= TARGETS['comments_per_s'] else '✗'} (≥ 100)")
         checks.append(f"errors {row['failures']} {'✓' if row['failures'] == 0 else '✗'}")
         checks.append(f"RSS {row['rss_mb']:.0f} MB "
-                      f"{'✓' if row['rss_mb'] <= TARGETS['rss_mb'] else '✗'} (≤ 300)")
+                      f"{'✓' if row['rss_mb'] <= TARGETS['rss_mb'] else '✗'} (≤ 300; "
+                      f"private {row['private_mb']:.0f} MB)")
         print(label, "; ".join(checks))
 
 
@@ -201,6 +209,9 @@ def main(argv=None):
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--no-ceiling", action="store_true")
     parser.add_argument("--keep", help="keep databases, index and logs in this folder")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: reuse a database and index seeded there before "
+                        "for the same sizes (with the comments earlier runs added)")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     args = parser.parse_args(argv)
     args.phases = [p for p in args.phases.split(",") if p]
