@@ -7,6 +7,7 @@ once never create it twice (the second creation would wipe the first one's docum
 
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
@@ -18,8 +19,8 @@ from consult.search.schema import Codec, make_schema
 
 _lock = threading.RLock()
 _searchers = {}
-_retired = []  # (when, searcher) replaced by a newer one, closed RETIRED_SECONDS later
-RETIRED_SECONDS = 30.0
+_retired = []  # searchers replaced by a newer one, closed when no search reads them
+_readers = {}  # id(searcher) → searches reading it now
 
 WRITER_TIMEOUT = 5.0
 CREATE_LOCK = "CREATELOCK"
@@ -91,20 +92,44 @@ def searcher():
 
     Not ``Searcher.refresh()``: it reuses the reader of every segment whose id did not
     change, with that segment's old list of deleted documents, so a comment hidden in an
-    older segment would still be found. A replaced searcher is closed a while later, not at
-    once: another thread may still be reading it.
+    older segment would still be found. A replaced searcher is closed once no search
+    reads it any more (``reading``): each holds megabytes per large segment (Whoosh reads
+    the offsets of the stored fields of every document), and during a surge the index
+    changes several times a second.
     """
     key = str(index_dir())
     with _lock:
         current = _searchers.get(key)
         if current is None or not _retrying(current.up_to_date):
             if current is not None:
-                _retired.append((time.monotonic(), current))
+                _retired.append(current)
             current = _retrying(lambda: open_index().searcher())
             _searchers[key] = current
-        while _retired and time.monotonic() - _retired[0][0] > RETIRED_SECONDS:
-            _retired.pop(0)[1].close()
+        _close_unread()
         return current
+
+
+@contextmanager
+def reading():
+    """The current searcher, marked as read until the block ends."""
+    with _lock:
+        current = searcher()
+        _readers[id(current)] = _readers.get(id(current), 0) + 1
+    try:
+        yield current
+    finally:
+        with _lock:
+            _readers[id(current)] -= 1
+            if not _readers[id(current)]:
+                del _readers[id(current)]
+            _close_unread()
+
+
+def _close_unread():
+    """Close the replaced searchers no search is reading (call with ``_lock`` held)."""
+    for old in [s for s in _retired if id(s) not in _readers]:
+        _retired.remove(old)
+        old.close()
 
 
 def generation():
@@ -115,10 +140,11 @@ def generation():
 def close_searchers():
     """Close every cached searcher (tests, and before deleting an index folder)."""
     with _lock:
-        for cached in [*_searchers.values(), *(s for _t, s in _retired)]:
+        for cached in [*_searchers.values(), *_retired]:
             cached.close()
         _searchers.clear()
         _retired.clear()
+        _readers.clear()
 
 
 def writer(ix, timeout=WRITER_TIMEOUT):
@@ -131,4 +157,5 @@ def writer(ix, timeout=WRITER_TIMEOUT):
     return ix.writer(timeout=timeout, limitmb=128, codec=Codec(compression=1), compound=False)
 
 
-__all__ = ["LockError", "commit_rebuild", "open_index", "rebuild_writer", "searcher", "writer"]
+__all__ = ["LockError", "commit_rebuild", "open_index", "reading", "rebuild_writer", "searcher",
+           "writer"]

@@ -13,7 +13,7 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
 from consult.search import engine
 from consult.search.documents import _seconds, date_of
-from consult.search.index import searcher
+from consult.search.index import reading
 from consult.search.schema import (
     KIND_CODES,
     STAKEHOLDER_CODES,
@@ -126,19 +126,19 @@ def search(q, consultation_id=None, article_id=None, kind=None, stakeholder=None
         stakeholder=_code(STAKEHOLDER_CODES, stakeholder), stance=_code(STANCE_CODES, stance),
         date_from=_seconds(date_from) if date_from else None,
         date_to=_seconds(date_to) if date_to else None)
-    s = searcher()
-    try:
-        matches = engine.run_query(s, parsed, _cache(), filters, sort,
-                                   (result.page - 1) * per_page, per_page, with_facets)
-    except engine.UnsupportedQuery:
-        result.error = "syntax"
-        return result
+    with reading() as s:
+        try:
+            matches = engine.run_query(s, parsed, _cache(), filters, sort,
+                                       (result.page - 1) * per_page, per_page, with_facets)
+        except engine.UnsupportedQuery:
+            result.error = "syntax"
+            return result
+        result.hits = [_hit(s, docnum, score, values, matches.words)
+                       for docnum, score, values in matches.page]
     result.total = matches.total
     result.facets = {name: {_NAMES[name][code] if name in _NAMES else str(code): count
                             for code, count in counts.items()}
                      for name, counts in matches.facets.items()}
-    result.hits = [_hit(s, docnum, score, values, matches.words)
-                   for docnum, score, values in matches.page]
     return result
 
 

@@ -175,3 +175,23 @@ def test_spellings_that_fold_alike_share_one_cached_union(app):
     arrays = [name for name in keys if name[0] in {"union", "exact"}]
     assert arrays and not any(consultation.id in name[1:] for name in arrays)
     assert cache.used == sum(size for _value, size in cache._arrays.values())
+
+
+def test_a_replaced_searcher_is_closed_once_no_search_reads_it(app):
+    """Each searcher holds megabytes per large segment; a surge changes the index several
+    times a second, so replaced ones must not wait for a timer."""
+    from consult.search.index import reading
+
+    consultation = make_consultation()
+    make_comment(consultation, body="Ý kiến về lệ phí trước bạ")
+    _index()
+    with reading() as first:
+        assert search("lệ phí", kind="comment").total == 1
+        make_comment(consultation, author=make_user(), body="Lệ phí cần giảm")
+        _index()
+        assert search("lệ phí", kind="comment").total == 2  # a new searcher, while…
+        assert not first.is_closed  # …the first is still being read here
+    assert first.is_closed
+    assert search("lệ phí", kind="comment").total == 2
+    with reading() as current:
+        assert current is searcher() and not current.is_closed
