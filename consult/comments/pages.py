@@ -169,6 +169,16 @@ def replies_of(comments, viewer=None):
     return replies
 
 
+def has_own_comments(user, consultation, section=None):
+    """Whether ``user`` wrote any comment or reply, in any state, in the thread of
+    ``section`` (None: the general comments)."""
+    thread = (Comment.section_id.is_(None) if section is None
+              else Comment.section_id == section.id)
+    return db.session.scalar(select(Comment.id).where(
+        Comment.author_id == user.id, Comment.consultation_id == consultation.id, thread)
+        .limit(1)) is not None
+
+
 def _iso(value):
     return value.isoformat() if value is not None else "-"
 
@@ -239,10 +249,10 @@ def count_text(kind, n):
 
 def count_slot(kind, counts, key, own=None):
     """What a template writes for ``counts[key]`` ("total": their sum): the text, or, in a
-    page being stored in the cache (``g.page_slots``), a slot that ``fill_counts`` fills
+    page being stored in the cache (``g.storing_page``), a slot that ``fill_counts`` fills
     with the counts of the moment. ``own`` (the page's own thread, exact in the stored
     page) is always written as text."""
-    if g.get("page_slots") and key != own:
+    if g.get("storing_page") and key != own:
         return Markup(f'<consult-count k="{kind}" s="{key}"/>')
     return count_text(kind, sum(counts.values()) if key == "total" else counts.get(key, 0))
 

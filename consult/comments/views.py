@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.accounts.models import ROLE_USER
 from consult.comments import pages, services
 from consult.comments.forms import ActionForm, CommentForm, ReplyForm
 from consult.comments.models import Comment
@@ -122,11 +123,19 @@ def _fill_counts(consultation):
     return lambda html: pages.fill_counts(html, pages.shared_counts(consultation))
 
 
+def _member_sees_shared_page(consultation, section):
+    """A signed-in member without comments of their own in the thread sees what everyone
+    sees there (staff and moderators have tools on it: they get their own page)."""
+    return lambda: (current_user.role == ROLE_USER
+                    and not pages.has_own_comments(current_user, consultation, section))
+
+
 def _cached_article(consultation, article):
-    """An article page, from the page cache for anonymous visitors."""
+    """An article page, from the page cache for visitors and members."""
     return cached_page("article", pages.thread_stamp(consultation, article),
                        lambda: _render_article(consultation, article, _comment_form(article)),
-                       fill=_fill_counts(consultation))
+                       fill=_fill_counts(consultation),
+                       members=_member_sees_shared_page(consultation, article))
 
 
 @bp.get("/c/<slug>")
@@ -135,7 +144,8 @@ def consultation_page(slug):
     consultation = _load_consultation(slug)
     return cached_page("consultation", pages.thread_stamp(consultation),
                        lambda: _render_consultation(consultation, _comment_form()),
-                       fill=_fill_counts(consultation))
+                       fill=_fill_counts(consultation),
+                       members=_member_sees_shared_page(consultation, None))
 
 
 @bp.get("/c/<slug>/<anchor>")

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from consult.core.exceptions import ServiceError
 from consult.core.idempotency import is_valid_key, new_key
+from consult.core.pagecache import form_key_rendered
 
 
 def apply_service_error(form, error: ServiceError):
@@ -33,6 +34,7 @@ class IdempotencyKeyField(HiddenField):
     def _value(self):
         if not is_valid_key(self.data):
             self.data = new_key()
+        form_key_rendered(self.data)
         return self.data
 
 

@@ -11,23 +11,38 @@ down) are logged and the page is rendered as if there were no cache.
 """
 
 import logging
+import re
 import secrets
 import time
 from itertools import chain
 
-from flask import current_app, g, has_app_context, make_response, request, session
+from flask import (
+    current_app,
+    g,
+    has_app_context,
+    make_response,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from consult.core.idempotency import new_key
 from consult.extensions import cache
 
 log = logging.getLogger(__name__)
 
 #: stands for the visitor's CSRF token in a stored page; "<" is escaped in any user text
 CSRF_PLACEHOLDER = "<consult-csrf-token/>"
+#: stands for a form's idempotency key: each page served gets fresh ones
+FORM_KEY_PLACEHOLDER = "<consult-form-key/>"
+_FORM_KEY = re.compile(re.escape(FORM_KEY_PLACEHOLDER))
+#: stands for the signed-in part of the header in pages stored for members
+USER_NAV_SLOT = "<consult-user-nav/>"
 #: query arguments a cacheable page may have (the comment cursor); others bypass the cache
 PAGE_ARGS = {"trang"}
 _MAX_QUERY = 64
@@ -158,47 +173,75 @@ def recent(key, stamp, compute, lag=0.0, timeout=None):
     return value
 
 
-def _cacheable(args, max_query):
-    """A GET by an anonymous visitor with nothing pending in the session (flash messages)."""
-    return (enabled() and request.method == "GET" and not current_user.is_authenticated
-            and "_flashes" not in session and len(request.query_string) <= max_query
-            and all(name in args for name in request.args))
+def _audience(args, max_query, members):
+    """Who the page would be stored for: "anonymous", "member-<kind>" (a signed-in visitor
+    ``members()`` accepts: they see the shared page with their own header), or None (render
+    it for this request only). Only GETs with nothing pending in the session (flash
+    messages) and no query arguments but ``args``."""
+    if not (enabled() and request.method == "GET" and "_flashes" not in session
+            and len(request.query_string) <= max_query
+            and all(name in args for name in request.args)):
+        return None
+    if not current_user.is_authenticated:
+        return "anonymous"
+    if members is not None and members():
+        return f"member-{current_user.kind}"
+    return None
 
 
-def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY, fill=None):
+def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY, fill=None,
+                members=None):
     """The response of ``render()`` (a view's return value), from the cache when it can be.
 
     ``stamp`` changes whenever the data the page shows changes; ``args`` are the query
-    arguments the page may have (any other one bypasses the cache). ``fill(html)``, when
-    given, completes a stored page each time it is served (``render`` sees ``g.page_slots``
-    true and may leave slots for it: figures allowed to trail, like comment counts). The
-    response says ``X-Consult-Cache: hit``, ``miss`` (rendered and stored) or ``bypass``.
+    arguments the page may have (any other one bypasses the cache). While a page is rendered
+    to be stored, ``g.storing_page`` is true and templates may leave slots: ``fill(html)``
+    completes a stored page each time it is served (figures allowed to trail, like comment
+    counts). ``members()``, when given, says whether the signed-in visitor may be served the
+    page stored for members (no part of it is theirs but the header, their CSRF token and
+    the forms' keys, which are filled in for each of them). The response says
+    ``X-Consult-Cache: hit``, ``miss`` (rendered and stored) or ``bypass``.
     """
-    if not _cacheable(args, max_query):
+    audience = _audience(args, max_query, members)
+    if audience is None:
         response = make_response(render())
         response.headers[HEADER] = "bypass"
         return response
-    key = f"page:{name}:{get_locale()}:{stamp}:{request.full_path}"
+    key = f"page:{name}:{audience}:{get_locale()}:{stamp}:{request.full_path}"
     html = _get(key)
     if html is not None:
         response = make_response(_serve(html, fill))
         response.headers[HEADER] = "hit"
         return response
-    g.page_slots = fill is not None
+    g.storing_page, g.member_page, g.form_keys = True, audience != "anonymous", []
     try:
         response = make_response(render())
     finally:
-        g.page_slots = False
+        g.storing_page = g.member_page = False
     if response.status_code == 200 and response.mimetype == "text/html":
         html = response.get_data(as_text=True).replace(generate_csrf(), CSRF_PLACEHOLDER)
+        for form_key in g.form_keys:
+            html = html.replace(form_key, FORM_KEY_PLACEHOLDER)
         _set(key, html)
         response.set_data(_serve(html, fill))
     response.headers[HEADER] = "miss"
     return response
 
 
+def form_key_rendered(form_key):
+    """Note a form's idempotency key rendered into a page being stored: every page served
+    from the cache gets fresh keys in its place."""
+    if g.get("storing_page"):
+        g.form_keys.append(form_key)
+
+
 def _serve(html, fill):
-    """A stored page completed for this visitor: its slots filled, their own CSRF token."""
+    """A stored page completed for this visitor: its slots filled, their own header (member
+    pages), their own CSRF token, fresh form keys."""
     if fill is not None:
         html = fill(html)
+    if USER_NAV_SLOT in html:
+        html = html.replace(USER_NAV_SLOT, render_template("_user_nav.html"))
+    if FORM_KEY_PLACEHOLDER in html:
+        html = _FORM_KEY.sub(lambda _match: new_key(), html)
     return html.replace(CSRF_PLACEHOLDER, generate_csrf())

@@ -1,6 +1,7 @@
 """The consultation and article pages in the page cache: what anonymous visitors get, and
 that every change shows at once (the page stamp), to its author first of all."""
 
+import re
 import time
 
 from consult.comments.models import Comment
@@ -86,15 +87,45 @@ def test_reactions_and_closing_show_at_once(app):
     assert state == "miss" and "Đợt lấy ý kiến không mở vào lúc này" in page
 
 
-def test_signed_in_pages_are_never_stored_nor_served_from_the_cache(app):
-    _consultation, _comment, url = _world()
-    user = Browser(app, make_user(name="Trần Thị Riêng Tư"))
-    state, page = _get(user, url)
-    assert state == "bypass" and "Trần Thị Riêng Tư" in page and "Đăng xuất" in page
-    visitor = Browser(app)
-    state, page = _get(visitor, url)
-    assert state == "miss" and "Trần Thị Riêng Tư" not in page and "Đăng xuất" not in page
-    assert _get(user, url)[0] == "bypass"
+def _signed_in(app, user):
+    """A browser of ``user`` past the page that shows "signed in" (a flash: never cached)."""
+    browser = Browser(app, user)
+    assert browser.get("/").headers[CACHE] == "bypass"
+    return browser
+
+
+def _form_key(page):
+    return re.search(r'name="comment-idempotency_key"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_members_share_one_page_with_their_own_header_and_form_keys(app):
+    consultation, _comment, url = _world()
+    first = _signed_in(app, make_user(name="Trần Thị Riêng Tư"))
+    state, page = _get(first, url)
+    assert state == "miss" and "Trần Thị Riêng Tư" in page and "Đăng xuất" in page
+    first_key = _form_key(page)
+    second = _signed_in(app, make_user(name="Lê Văn Khác"))
+    state, page = _get(second, url)
+    assert state == "hit" and "Lê Văn Khác" in page and "Trần Thị Riêng Tư" not in page
+    assert "consult-" not in page and _form_key(page) != first_key
+    visitor_state, page = _get(Browser(app), url)
+    assert visitor_state == "miss" and "Đăng xuất" not in page and "Lê Văn Khác" not in page
+    # once they have a comment in the thread, it is their own page (withdraw button…)
+    _comment_on(first, consultation, "Ý kiến của chính tôi.")
+    state, page = _get(first, url)
+    assert state == "bypass" and "Rút ý kiến" in page
+    state, page = _get(second, url)
+    assert state == "miss" and "Ý kiến của chính tôi." in page and "Rút ý kiến" not in page
+
+
+def test_staff_moderators_and_businesses_do_not_share_the_citizens_page(app):
+    consultation, _comment, url = _world()
+    assert _get(_signed_in(app, make_user()), url)[0] == "miss"
+    for user in (make_user(role="moderator"),
+                 make_user(role="agency", agency=consultation.agency)):
+        assert _get(_signed_in(app, user), url)[0] == "bypass"
+    business = make_user(kind="business")
+    assert _get(_signed_in(app, business), url)[0] == "miss"  # its own shared page
 
 
 def test_the_english_page_is_cached_apart(app):

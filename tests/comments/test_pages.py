@@ -190,7 +190,7 @@ def test_count_slots_are_left_only_in_pages_being_stored(app):
     with app.test_request_context():
         counts = {5: 2, 7: 1}
         assert count_slot("paren", counts, 5) == "(2)"
-        g.page_slots = True
+        g.storing_page = True
         html = "".join([count_slot("paren", counts, 5), count_slot("toc", counts, 7),
                         count_slot("total", counts, "total"), count_slot("paren", counts, 9, 9)])
         assert html.count("<consult-count") == 3 and html.endswith("(0)")
