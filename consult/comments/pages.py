@@ -169,14 +169,14 @@ def replies_of(comments, viewer=None):
     return replies
 
 
-def has_own_comments(user, consultation, section=None):
-    """Whether ``user`` wrote any comment or reply, in any state, in the thread of
-    ``section`` (None: the general comments)."""
+def has_unpublished_comments(user, consultation, section=None):
+    """Whether ``user`` has comments or replies in the thread of ``section`` (None: the
+    general comments) that only they see: waiting, hidden or refused."""
     thread = (Comment.section_id.is_(None) if section is None
               else Comment.section_id == section.id)
     return db.session.scalar(select(Comment.id).where(
-        Comment.author_id == user.id, Comment.consultation_id == consultation.id, thread)
-        .limit(1)) is not None
+        Comment.author_id == user.id, Comment.consultation_id == consultation.id, thread,
+        Comment.status.in_(OWN_STATUSES)).limit(1)) is not None
 
 
 def _iso(value):

@@ -22,7 +22,7 @@ from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
 from consult.core.markup import render_markdown
 from consult.core.numbers import whole_number
-from consult.core.pagecache import cached_page
+from consult.core.pagecache import cached_page, page_shows_users
 from consult.core.permissions import login_required
 from consult.core.ratelimit import per_account_and_ip
 from consult.drafts.models import Section
@@ -76,7 +76,9 @@ def _comments_context(consultation, section, counts):
     page = pages.comment_page(consultation, section, cursor, per_page, current_user,
                               total=counts.get(section.id if section is not None else None, 0))
     replies = pages.replies_of(page.items, current_user)
-    ids = [c.id for c in page.items] + [r.id for rs in replies.values() for r in rs]
+    shown = [*page.items, *(r for rs in replies.values() for r in rs)]
+    page_shows_users(c.author_id for c in shown)
+    ids = [c.id for c in shown]
     return {
         "pagination": page,
         "replies": replies,
@@ -124,10 +126,12 @@ def _fill_counts(consultation):
 
 
 def _member_sees_shared_page(consultation, section):
-    """A signed-in member without comments of their own in the thread sees what everyone
-    sees there (staff and moderators have tools on it: they get their own page)."""
+    """A signed-in member sees what everyone sees in a thread, unless they have comments in
+    it that only they see (waiting, hidden, refused) or comments on the page itself (their
+    withdraw buttons: ``page_shows_users``). Staff and moderators have tools on it: they get
+    their own page."""
     return lambda: (current_user.role == ROLE_USER
-                    and not pages.has_own_comments(current_user, consultation, section))
+                    and not pages.has_unpublished_comments(current_user, consultation, section))
 
 
 def _cached_article(consultation, article):

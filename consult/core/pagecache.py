@@ -204,28 +204,46 @@ def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY, fill=
     """
     audience = _audience(args, max_query, members)
     if audience is None:
-        response = make_response(render())
-        response.headers[HEADER] = "bypass"
-        return response
+        return _bypass(render)
+    member = audience != "anonymous"
     key = f"page:{name}:{audience}:{get_locale()}:{stamp}:{request.full_path}"
-    html = _get(key)
-    if html is not None:
+    stored = _get(key)
+    if stored is not None:
+        html, involved = stored
+        if member and current_user.id in involved:
+            return _bypass(render)
         response = make_response(_serve(html, fill))
         response.headers[HEADER] = "hit"
         return response
-    g.storing_page, g.member_page, g.form_keys = True, audience != "anonymous", []
+    g.storing_page, g.member_page, g.form_keys, g.page_users = True, member, [], set()
     try:
         response = make_response(render())
     finally:
         g.storing_page = g.member_page = False
+    response.headers[HEADER] = "miss"
     if response.status_code == 200 and response.mimetype == "text/html":
         html = response.get_data(as_text=True).replace(generate_csrf(), CSRF_PLACEHOLDER)
         for form_key in g.form_keys:
             html = html.replace(form_key, FORM_KEY_PLACEHOLDER)
-        _set(key, html)
+        if member and current_user.id in g.page_users:  # rendered with their own buttons
+            response.headers[HEADER] = "bypass"
+        else:
+            _set(key, (html, frozenset(g.page_users)))
         response.set_data(_serve(html, fill))
-    response.headers[HEADER] = "miss"
     return response
+
+
+def _bypass(render):
+    response = make_response(render())
+    response.headers[HEADER] = "bypass"
+    return response
+
+
+def page_shows_users(user_ids):
+    """Note the users whose comments a page being stored shows: a member among them sees
+    their own buttons on it, so is served a page of their own."""
+    if g.get("storing_page"):
+        g.page_users.update(user_ids)
 
 
 def form_key_rendered(form_key):

@@ -161,3 +161,21 @@ def test_a_comment_committed_out_of_timestamp_order_still_shows_at_once(app):
     assert _get(visitor, url)[0] == "hit"
     db.session.rollback()  # a rolled-back change records nothing
     assert _get(visitor, url)[0] == "hit"
+
+
+def test_an_author_shares_pages_that_do_not_show_their_comments(app):
+    consultation, _comment, url = _world()
+    app.config["CONSULT_COMMENTS_PER_PAGE"] = 1  # the first page shows "Ý kiến cũ." only
+    author = make_user()
+    make_comment(consultation, author=author, section=article(consultation, 1),
+                 body="Ý kiến ở trang sau.")
+    browser = _signed_in(app, author)
+    assert _get(Browser(app), url)[0] == "miss"
+    assert _get(browser, url)[0] == "miss" and _get(browser, url)[0] == "hit"
+    assert _get(browser, url + "?trang=cuoi")[0] == "bypass"  # their comment is on it
+    waiting = make_comment(consultation, author=author, section=article(consultation, 1),
+                           body="Ý kiến chờ duyệt.")
+    waiting.status = "pending"
+    db.session.commit()
+    assert _get(browser, url)[0] == "bypass"  # it may stand on any page: theirs alone
+    assert "Ý kiến chờ duyệt." in _get(browser, url + "?trang=cuoi")[1]
