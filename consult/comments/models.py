@@ -45,6 +45,9 @@ class Comment(TimestampMixin, db.Model):
         # the replies of a page's comments; with parent_id alone SQLite (no statistics)
         # preferred the status index and read every published comment (2.5 s at 1M)
         Index("ix_comments_replies", "parent_id", "status", "id"),
+        # an author's comments newest first (screening reads the last 50 of each new
+        # comment's author; with author_id alone PostgreSQL walked the primary key: 0015)
+        Index("ix_comments_author", "author_id", "id"),
         # a retried form submission finds the comment it created (NULLs never collide)
         UniqueConstraint("author_id", "idempotency_key",
                          name="uq_comments_author_id_idempotency_key"),
@@ -54,7 +57,7 @@ class Comment(TimestampMixin, db.Model):
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), nullable=False)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text, nullable=False)
     body_html: Mapped[str] = mapped_column(Text, nullable=False)
     stance: Mapped[str | None] = mapped_column(String(20))
