@@ -30,3 +30,20 @@ def test_pages_helpers_read_the_forms():
             '<input name="comment-body" type="text" value="x"></form>')
     assert hidden_fields(page) == {"csrf_token": "a&b", "comment-idempotency_key": "k1"}
     assert comment_form(page) == {"comment-idempotency_key": "k1"}
+
+
+def test_reuse_takes_a_seeded_database_only_while_it_still_holds_the_comments(tmp_path):
+    import sqlite3
+
+    from bench.server import deploy
+
+    def seed_seconds():
+        _env, consultations, seeded, indexed = deploy("sqlite", tmp_path, 60, 1, 5, reuse=True)
+        assert len(consultations) == 1
+        return seeded + indexed
+
+    assert seed_seconds() > 0
+    assert seed_seconds() == 0  # reused as it was
+    with sqlite3.connect(tmp_path / "consult.db") as connection:
+        connection.execute("DELETE FROM comments")  # as another benchmark wiping it would
+    assert seed_seconds() > 0
