@@ -25,9 +25,12 @@ def drain():
 
 
 @search_cli.command("worker")
-@click.option("--poll", default=0.5, show_default=True, help="Seconds between empty polls")
+@click.option("--poll", default=0.5, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds between empty polls")
+@click.option("--batch", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds between index commits while changes keep coming")
 @click.option("--stop-after", type=float, default=None, help="Exit after this many seconds")
-def worker(poll, stop_after):
+def worker(poll, batch, stop_after):
     """Drain the outbox continuously (run one per deployment; set CONSULT_SEARCH_INLINE=0)."""
     click.echo("Search worker started.")
-    indexer.run_worker(poll, stop_after)
+    indexer.run_worker(poll, stop_after, batch)

@@ -83,13 +83,22 @@ def drain_all(batch_size=500, timeout=None):
             return total
 
 
-def run_worker(poll_seconds=0.5, stop_after=None):
-    """The search worker process: drain forever (``stop_after`` seconds in tests)."""
+def run_worker(poll_seconds=0.5, stop_after=None, batch_seconds=1.0):
+    """The search worker process: drain forever (``stop_after`` seconds in tests).
+
+    While changes keep coming, a drain starts at most every ``batch_seconds``, so what
+    arrives meanwhile goes into one commit: each commit is a new segment to merge and, in
+    every web process, a new searcher to open and search results to compute again.
+    """
     started = time.monotonic()
     while stop_after is None or time.monotonic() - started < stop_after:
-        if drain() == 0:
-            time.sleep(poll_seconds)
+        began = time.monotonic()
+        applied = drain()
         db.session.remove()
+        if applied == 0:
+            time.sleep(poll_seconds)
+        else:
+            time.sleep(max(0.0, batch_seconds - (time.monotonic() - began)))
 
 
 def _published_comments(batch_size):

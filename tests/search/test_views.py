@@ -85,6 +85,26 @@ def test_cli_reindex_drain_and_worker(runner):
     assert result.exit_code == 0
     assert search("ý kiến khác").total == 1
     assert runner.invoke(args=["consult", "search", "drain"]).exit_code == 0
+    refused = runner.invoke(args=["consult", "search", "worker", "--batch", "-1"])
+    assert refused.exit_code == 2 and "--batch" in refused.output
+
+
+def test_the_worker_commits_at_most_once_a_batch_while_changes_keep_coming(app, monkeypatch):
+    from consult.search import indexer
+
+    clock, drains = [0.0], []
+    monkeypatch.setattr(indexer.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(indexer.time, "sleep", lambda seconds: clock.__setitem__(
+        0, clock[0] + seconds))
+
+    def drain():  # changes always waiting; each drain takes 0.3 s
+        drains.append(clock[0])
+        clock[0] += 0.3
+        return 5 if len(drains) < 6 else 0
+    monkeypatch.setattr(indexer, "drain", drain)
+    indexer.run_worker(poll_seconds=0.5, stop_after=7.0, batch_seconds=1.0)
+    assert drains[:6] == pytest.approx([0, 1, 2, 3, 4, 5])  # one commit a second, not three
+    assert drains[6:8] == pytest.approx([5.8, 6.6])  # then idle: a drain every poll
 
 
 def _write_and_drain(tmp_path, database_url, worker, count):
