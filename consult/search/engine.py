@@ -24,6 +24,8 @@ from consult.search.segments import (
     EMPTY_KEYS,
     EMPTY_TF,
     ID,
+    KEY,
+    POSITION_MASK,
     POSITION_SHIFT,
     TF,
     read_positions,
@@ -165,18 +167,35 @@ class _SegmentRun:
         return _Word(ids, tf, exact_tf, exact_df, variants)
 
     def _word_positions(self, text):
-        """Sorted position keys of every word folding like ``text`` (variants never share a
-        position, so their union is a sorted concatenation)."""
+        """Sorted keys ``document << 20 | position`` of every word folding like ``text``.
+
+        Cached as 32-bit positions within the documents (half the room of the keys): the
+        documents come back from the word's union, whose frequencies count its positions.
+        Where they do not match (frequencies past float16's exact range), the keys are kept.
+        """
+        folded = fold(text)
+        ids, tf = self._union(folded)
+        counts = tf.astype(np.int64)
+
         def load():
-            variants = self.segment.words_folding_to(fold(text))
+            variants = self.segment.words_folding_to(folded)
             arrays = [read_positions(self.reader, v) for v in variants]
             if not arrays:
                 return EMPTY_KEYS
-            return arrays[0] if len(arrays) == 1 else np.sort(np.concatenate(arrays))
-        keys = self.cache.derived(self.segment, ("positions", fold(text)), load)
-        if self.scope is None:
-            return keys
-        return keys[self._scope_mask(keys >> POSITION_SHIFT)]
+            keys = arrays[0] if len(arrays) == 1 else np.sort(np.concatenate(arrays))
+            if keys.size != counts.sum() or not np.array_equal(
+                    keys >> POSITION_SHIFT, np.repeat(ids.astype(KEY), counts)):
+                return keys
+            return (keys & POSITION_MASK).astype(np.uint32)
+        stored = self.cache.derived(self.segment, ("positions", folded), load)
+        if stored.dtype == KEY:
+            return stored if self.scope is None else stored[
+                self._scope_mask(stored >> POSITION_SHIFT)]
+        if self.scope is not None:
+            keep = self._scope_mask(ids)
+            stored = stored[np.repeat(keep, counts)]
+            ids, counts = ids[keep], counts[keep]
+        return (np.repeat(ids.astype(KEY), counts) << POSITION_SHIFT) | stored
 
     def phrase(self, words):
         """Documents where ``words`` stand next to each other, in order."""

@@ -30,6 +30,7 @@ from consult.search.schema import FACET_COLUMNS, fold
 FIELD = "words"
 NUMERIC_COLUMNS = ("date", "length", *FACET_COLUMNS)
 POSITION_SHIFT = 20  # a document's words are numbered below 2**20
+POSITION_MASK = (1 << POSITION_SHIFT) - 1
 _BIG_ENDIAN = {"q": ">i8", "Q": ">u8", "i": ">i4", "I": ">u4", "H": ">u2", "h": ">i2",
                "B": "u1", "b": "i1"}
 ID, TF, KEY = np.int32, np.float16, np.int64

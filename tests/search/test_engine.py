@@ -58,6 +58,19 @@ def test_phrase_without_diacritics_and_across_punctuation(corpus):
     assert _ids(search('"du lieu ca nhan"')) == [ids["data"]]
     assert _ids(search('"bảo vệ không"')) == [ids["data"]]  # "bảo vệ, không": as Whoosh does
     assert _ids(search('"nhân dữ liệu"')) == []
+    positions = [value for (_segment, name), (value, _size) in query._cache()._arrays.items()
+                 if name[0] == "positions"]
+    assert positions and all(p.dtype == np.uint32 for p in positions)  # half of 64-bit keys
+
+
+def test_phrases_inside_a_consultation(app):
+    inside, outside = make_consultation(), make_consultation(title="Dự thảo khác")
+    wanted = make_comment(inside, body="Bảo vệ dữ liệu cá nhân của trẻ em.")
+    make_comment(inside, author=make_user(), body="Dữ liệu cá nhân.")
+    make_comment(outside, author=make_user(), body="Bảo vệ dữ liệu cá nhân.")
+    _index()
+    assert _ids(search('"bảo vệ dữ liệu"', consultation_id=inside.id)) == [wanted.id]
+    assert search('"bảo vệ dữ liệu"').total == 2
 
 
 def test_operators_alone_are_explained_not_errors(corpus):
