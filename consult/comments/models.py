@@ -80,6 +80,9 @@ class Comment(TimestampMixin, db.Model):
 
     consultation = relationship("Consultation")
     section = relationship("Section")
+    author = relationship("User")
+    parent = relationship("Comment", remote_side="Comment.id", back_populates="replies")
+    replies = relationship("Comment", back_populates="parent", order_by="Comment.id")
 
     @property
     def cache_generations(self):
@@ -87,9 +90,6 @@ class Comment(TimestampMixin, db.Model):
         article's thread (or the general comments) and its consultation's counts."""
         thread = f"s{self.section_id}" if self.section_id else f"g{self.consultation_id}"
         return (f"c{self.consultation_id}", thread)
-    author = relationship("User")
-    parent = relationship("Comment", remote_side="Comment.id", back_populates="replies")
-    replies = relationship("Comment", back_populates="parent", order_by="Comment.id")
 
     @property
     def anchor(self):

@@ -194,8 +194,8 @@ def page_stamp(consultation, now=None):
     """
     latest = db.session.scalar(select(func.max(Comment.updated_at))
                                .where(Comment.consultation_id == consultation.id))
-    return (f"{consultation.id}.{consultation.phase(now)}.{_iso(consultation.updated_at)}"
-            f".{_iso(latest)}.{pagecache.generation(f'c{consultation.id}')}")
+    return (f"{_row_stamp(consultation, now)}.{_iso(latest)}"
+            f".{pagecache.generation(f'c{consultation.id}')}")
 
 
 def thread_stamp(consultation, section=None, now=None):
@@ -209,8 +209,12 @@ def thread_stamp(consultation, section=None, now=None):
     if not pagecache.shared():
         return page_stamp(consultation, now)
     thread = f"s{section.id}" if section is not None else f"g{consultation.id}"
-    return (f"{consultation.id}.{consultation.phase(now)}.{_iso(consultation.updated_at)}"
-            f".{pagecache.generation(thread)}")
+    return f"{_row_stamp(consultation, now)}.{pagecache.generation(thread)}"
+
+
+def _row_stamp(consultation, now):
+    """The consultation row's part of a stamp: its id, phase and ``updated_at``."""
+    return f"{consultation.id}.{consultation.phase(now)}.{_iso(consultation.updated_at)}"
 
 
 def section_counts(consultation, section=None, exact=False):
@@ -222,7 +226,7 @@ def section_counts(consultation, section=None, exact=False):
     comments), which is always read exactly, as is everything with ``exact``.
     """
     counts = shared_counts(consultation, exact)
-    if not exact and current_app.config["CONSULT_CACHE_COUNTS_LAG"]:
+    if not exact and pagecache.enabled() and current_app.config["CONSULT_CACHE_COUNTS_LAG"]:
         own = section.id if section is not None else None
         counts = {**counts, own: published_count(consultation.id, own)}
     return {key: n for key, n in counts.items() if n}

@@ -301,12 +301,18 @@ def _merge(postings):
     return all_ids[starts], tf.astype(TF)
 
 
+def _find(sorted_values, probes):
+    """(where each of ``probes`` would stand in non-empty ``sorted_values``, whether it is
+    there): binary search, no sorting."""
+    where = np.minimum(np.searchsorted(sorted_values, probes), sorted_values.size - 1)
+    return where, sorted_values[where] == probes
+
+
 def _contains(sorted_values, probes):
-    """For each of ``probes``: is it in ``sorted_values``? (binary search, no sorting)"""
+    """For each of ``probes``: is it in ``sorted_values``?"""
     if sorted_values.size == 0:
         return np.zeros(probes.size, dtype=bool)
-    where = np.minimum(np.searchsorted(sorted_values, probes), sorted_values.size - 1)
-    return sorted_values[where] == probes
+    return _find(sorted_values, probes)[1]
 
 
 def _intersect(a, b):
@@ -370,8 +376,8 @@ def _lookup(ids, values, docs, size):
         dense = np.zeros(size, dtype=np.float32)
         dense[ids] = values
         return dense[docs].astype(np.float64)
-    where = np.minimum(np.searchsorted(ids, docs), ids.size - 1)
-    return np.where(ids[where] == docs, values[where].astype(np.float64), 0.0)
+    where, found = _find(ids, docs)
+    return np.where(found, values[where].astype(np.float64), 0.0)
 
 
 def _bm25(tf, lengths, average):
