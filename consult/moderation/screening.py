@@ -7,11 +7,11 @@ rule and to the plain-words reason the author sees.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+from rapidfuzz import fuzz, process
 
 from consult.core.text import fold
 
@@ -93,24 +93,15 @@ def _comparable(text):
 def repeats_earlier(text, history=()):
     """Near-exact (≥ 90 % similar) copy of one of the author's earlier comments.
 
-    Cheap filters first (length, shared words), the character-level ratio last.
+    Similarity is rapidfuzz's normalised InDel ratio of the folded words (what difflib's
+    ratio approximates, in C and in linear memory): an author's fifty earlier comments of
+    5,000 characters each are compared in milliseconds, where difflib took seconds.
     """
     mine = _comparable(text)
     if len(mine) < 20:
         return False
-    my_words = set(mine.split())
-    for earlier in history:
-        other = _comparable(earlier)
-        if not 0.8 <= len(other) / len(mine) <= 1.25:
-            continue
-        other_words = set(other.split())
-        if len(my_words & other_words) < 0.8 * max(len(my_words), len(other_words)):
-            continue
-        matcher = SequenceMatcher(None, mine, other, autojunk=False)
-        if matcher.real_quick_ratio() >= 0.9 and matcher.quick_ratio() >= 0.9 and (
-                matcher.ratio() >= 0.9):
-            return True
-    return False
+    earlier = [_comparable(other) for other in history]
+    return process.extractOne(mine, earlier, scorer=fuzz.ratio, score_cutoff=90) is not None
 
 
 @dataclass(frozen=True)

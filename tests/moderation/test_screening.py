@@ -60,6 +60,20 @@ def test_near_exact_repeat_of_own_comment():
     assert not repeats_earlier("Đồng ý.", ["Đồng ý."])  # too short to be a campaign
 
 
+def test_repeat_among_long_comments_sharing_their_words():
+    """Long comments made of the same few words (a campaign's template, reordered) are not
+    copies of each other; an edit of a few words of one of them is."""
+    import random
+
+    rng = random.Random(7)
+    words = ["quy định", "doanh nghiệp", "thủ tục", "rõ ràng", "bổ sung", "cần", "điều"]
+    history = [" ".join(rng.choice(words) for _ in range(600)) for _ in range(50)]
+    fresh = " ".join(rng.choice(words) for _ in range(600))
+    assert not repeats_earlier(fresh, history)
+    edited = history[31].replace("thủ tục", "thủ tục hành chính", 3)
+    assert repeats_earlier(edited, history)
+
+
 def test_screen_text_reports_every_code():
     result = screen_text("đ.m xem https://x.vn gọi 0912345678")
     assert result.codes == ["link", "profanity", "personal_data"]
