@@ -198,13 +198,12 @@ def submit(slug):
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            db.session.commit()
             if comment.is_published:
                 flash(_("Cảm ơn bạn đã góp ý."), "success")
             else:
                 flash(_("Góp ý của bạn đang chờ kiểm duyệt.") + " "
                       + (comment.moderation_reason or ""), "info")
-            return redirect(_comment_url(comment))
+            return _commit_and_redirect(_comment_url(comment))
     if section is None:
         return _render_consultation(consultation, form, 422)
     return _render_article(consultation, section, form, 422)
@@ -215,6 +214,14 @@ def _load_comment(comment_id):
     if comment is None or not comment.consultation.can_view(current_user):
         abort(404)
     return comment
+
+
+def _commit_and_redirect(url):
+    """Commit, then redirect to ``url``, worked out before the commit: from the rows already
+    loaded, where after it every one of them would be read again (a comment POST's half-dozen
+    statements fewer)."""
+    db.session.commit()
+    return redirect(url)
 
 
 def _comment_url(comment):
@@ -255,10 +262,9 @@ def reply(comment_id):
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(_comment_url(parent))
-    db.session.commit()
     flash(_("Đã gửi trả lời.") if created.is_published else
           _("Trả lời của bạn đang chờ kiểm duyệt."), "success")
-    return redirect(_comment_url(created))
+    return _commit_and_redirect(_comment_url(created))
 
 
 @bp.post("/y-kien/<int:comment_id>/rut")
@@ -272,9 +278,9 @@ def withdraw(comment_id):
         services.withdraw_comment(current_user, comment)
     except ServiceError as error:
         abort(error.status_code, error.message)
-    db.session.commit()
     flash(_("Đã rút ý kiến."), "info")
-    return redirect(_comment_url(comment.parent) if comment.parent else _section_url(comment))
+    return _commit_and_redirect(_comment_url(comment.parent) if comment.parent
+                                else _section_url(comment))
 
 
 def _section_url(comment):
@@ -294,9 +300,8 @@ def react(comment_id, kind):
         services.react_to_comment(current_user, comment, kind)
     except ServiceError as error:
         flash(error.message, "error")
-    else:
-        db.session.commit()
-    return redirect(_comment_url(comment))
+        return redirect(_comment_url(comment))
+    return _commit_and_redirect(_comment_url(comment))
 
 
 @bp.post("/xem-truoc")
