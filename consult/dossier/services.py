@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from consult.comments.models import Comment
 from consult.comments.signals import comment_answered, comment_status_changed, comment_submitted
@@ -261,13 +261,17 @@ def review_page(consultation, filters, page=1, per_page=50):
 def _mark_changed(comment, **_kwargs):
     """A covered comment appeared or changed status: the cached analysis is now stale.
 
-    No autoflush here: other receivers (notifications) wait for the flush to see the reason
-    moderation sets just after the status.
+    Written only when it is not stale yet (nor since the start of a run in progress): during
+    a surge every comment would otherwise update, and on PostgreSQL lock, the same row, one
+    transaction after the other. No autoflush here: other receivers (notifications) wait for
+    the flush to see the reason moderation sets just after the status.
     """
     if comment.parent_id is None:
         with db.session.no_autoflush:
             db.session.execute(update(Analysis).where(
-                Analysis.consultation_id == comment.consultation_id).values(changed_at=utcnow()))
+                Analysis.consultation_id == comment.consultation_id,
+                or_(Analysis.changed_at.is_(None), Analysis.changed_at < Analysis.source_at,
+                    Analysis.changed_at < Analysis.started_at)).values(changed_at=utcnow()))
 
 
 def connect_signals():

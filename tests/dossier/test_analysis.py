@@ -8,6 +8,7 @@ from scipy import sparse
 
 from consult.comments.models import Comment
 from consult.comments.services import withdraw_comment
+from consult.core.db_setup import utcnow
 from consult.dossier import campaigns, corpus
 from consult.dossier.analysis import analyse_consultation, get_analysis, load_result
 from consult.dossier.keyphrases import count_phrases, top_phrases
@@ -103,6 +104,30 @@ def test_new_comment_or_status_change_makes_the_cache_stale(closed, app):
     db.session.commit()
     assert get_analysis(consultation.id).is_stale
     assert not get_analysis(closed["consultation"].id)  # another consultation: untouched
+
+
+def test_a_stale_analysis_is_not_written_again_until_a_run_starts(app):
+    """A surge of comments marks the analysis stale once, not once per comment (a row every
+    comment would lock in turn); a comment after a run started still makes it stale."""
+    consultation = make_consultation()
+    make_comment(consultation)
+    db.session.commit()
+    analyse_consultation(consultation)
+    make_comment(consultation, body="Ý kiến thứ hai sau khi phân tích.")
+    db.session.commit()
+    first_mark = get_analysis(consultation.id).changed_at
+    make_comment(consultation, body="Ý kiến thứ ba, cùng đợt.")
+    db.session.commit()
+    assert get_analysis(consultation.id).changed_at == first_mark  # no second write
+    analysis = get_analysis(consultation.id)
+    analysis.started_at = utcnow()  # a new run began; it will take its start as its source
+    db.session.commit()
+    make_comment(consultation, body="Ý kiến đến khi đang phân tích.")
+    db.session.commit()
+    analysis = get_analysis(consultation.id)
+    assert analysis.changed_at >= analysis.started_at
+    analysis.source_at = analysis.started_at  # the run finishes
+    assert analysis.is_stale
 
 
 def test_empty_and_single_comment_consultations(app):
