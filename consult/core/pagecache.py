@@ -43,6 +43,8 @@ FORM_KEY_PLACEHOLDER = "<consult-form-key/>"
 _FORM_KEY = re.compile(re.escape(FORM_KEY_PLACEHOLDER))
 #: stands for the signed-in part of the header in pages stored for members
 USER_NAV_SLOT = "<consult-user-nav/>"
+#: stands for the messages of the visitor's last action ("Cảm ơn bạn đã góp ý.")
+FLASHES_SLOT = "<consult-flashes/>"
 #: query arguments a cacheable page may have (the comment cursor); others bypass the cache
 PAGE_ARGS = {"trang"}
 _MAX_QUERY = 64
@@ -176,9 +178,8 @@ def recent(key, stamp, compute, lag=0.0, timeout=None):
 def _audience(args, max_query, members):
     """Who the page would be stored for: "anonymous", "member-<kind>" (a signed-in visitor
     ``members()`` accepts: they see the shared page with their own header), or None (render
-    it for this request only). Only GETs with nothing pending in the session (flash
-    messages) and no query arguments but ``args``."""
-    if not (enabled() and request.method == "GET" and "_flashes" not in session
+    it for this request only). Only GETs with no query arguments but ``args``."""
+    if not (enabled() and request.method == "GET"
             and len(request.query_string) <= max_query
             and all(name in args for name in request.args)):
         return None
@@ -255,11 +256,13 @@ def form_key_rendered(form_key):
 
 def _serve(html, fill):
     """A stored page completed for this visitor: its slots filled, their own header (member
-    pages), their own CSRF token, fresh form keys."""
+    pages) and messages, their own CSRF token, fresh form keys."""
     if fill is not None:
         html = fill(html)
     if USER_NAV_SLOT in html:
         html = html.replace(USER_NAV_SLOT, render_template("_user_nav.html"))
+    flashes = render_template("_flashes.html") if "_flashes" in session else ""
+    html = html.replace(FLASHES_SLOT, flashes, 1)
     if FORM_KEY_PLACEHOLDER in html:
         html = _FORM_KEY.sub(lambda _match: new_key(), html)
     return html.replace(CSRF_PLACEHOLDER, generate_csrf())
