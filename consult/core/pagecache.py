@@ -175,6 +175,12 @@ def recent(key, stamp, compute, lag=0.0, timeout=None):
     return value
 
 
+def everyone():
+    """``members`` for pages that show every signed-in visitor what they show anyone, but for
+    the header (the home page, search results): staff and moderators share them too."""
+    return True
+
+
 def _audience(args, max_query, members):
     """Who the page would be stored for: "anonymous", "member-<kind>" (a signed-in visitor
     ``members()`` accepts: they see the shared page with their own header), or None (render

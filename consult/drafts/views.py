@@ -8,7 +8,7 @@ from sqlalchemy import select
 from consult.comments.forms import ActionForm
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
-from consult.core.pagecache import cached_page
+from consult.core.pagecache import cached_page, everyone
 from consult.core.permissions import require, roles_required
 from consult.core.timeutil import from_local, to_local
 from consult.drafts import services
@@ -28,7 +28,7 @@ def _phase_labels():
 def home():
     """Anyone: open consultations, upcoming ones, recently closed ones."""
     return cached_page("home", services.home_stamp(), lambda: render_template(
-        "drafts/home.html", listing=services.home_listing()))
+        "drafts/home.html", listing=services.home_listing()), members=everyone)
 
 
 @bp.get("/quan-ly")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from consult.comments.models import STANCES
 from consult.core.numbers import int_arg
-from consult.core.pagecache import cached_page
+from consult.core.pagecache import cached_page, everyone
 from consult.drafts.models import STATUS_DRAFT, Consultation, Section
 from consult.extensions import db
 from consult.search import indexer
@@ -39,11 +39,12 @@ SEARCH_ARGS = {"q", "consultation", "article", "kind", "stakeholder", "stance", 
 def search_page():
     """Anyone: search published comments and draft articles, with filters and facets.
 
-    Anonymous visitors' results pages are kept in the page cache under the index's
-    generation (every index commit, i.e. every published, hidden or withdrawn comment,
-    gives new keys): the same query is answered once per index change, whichever process
-    serves it."""
-    return cached_page("search", generation(), _results_page, args=SEARCH_ARGS, max_query=600)
+    Results pages are kept in the page cache under the index's generation (every index
+    commit, i.e. every published, hidden or withdrawn comment, gives new keys): the same
+    query is answered once per index change, whichever process serves it. They are the same
+    for every visitor, signed in or not, but for the header."""
+    return cached_page("search", generation(), _results_page, args=SEARCH_ARGS, max_query=600,
+                       members=everyone)
 
 
 def _results_page():

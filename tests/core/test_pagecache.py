@@ -117,6 +117,20 @@ def test_home_page_is_cached_and_follows_publication(app):
     assert consultation.title in response.get_data(as_text=True)
 
 
+def test_signed_in_visitors_of_every_role_share_the_home_page_with_their_own_header(app):
+    make_consultation(title="Dự thảo Luật Dùng Chung")
+    moderator = Browser(app, make_user(role="moderator", name="Kiểm Duyệt Viên"))
+    moderator.get("/dang-nhap")  # past the "signed in" message
+    assert moderator.get("/").headers[CACHE] == "miss"
+    citizen = Browser(app, make_user(name="Công Dân Một"))
+    response = citizen.get("/")
+    page = response.get_data(as_text=True)
+    assert response.headers[CACHE] == "hit" and "Dự thảo Luật Dùng Chung" in page
+    assert "Công Dân Một" in page and "Kiểm Duyệt Viên" not in page
+    assert "Kiểm duyệt</a>" not in page  # the moderator's link stays in their header
+    assert "Kiểm duyệt</a>" in moderator.get("/").get_data(as_text=True)
+
+
 def test_a_zero_timeout_turns_the_cache_off(tmp_path):
     with running(make_app(tmp_path, CACHE_TIMEOUT=0)) as app:
         url = _world()

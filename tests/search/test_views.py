@@ -169,6 +169,30 @@ def test_anonymous_results_are_cached_until_the_index_changes(app):
     indexer.drain_all()
     page = visitor.get(url).get_data(as_text=True)
     assert "1 kết quả" in page and "được công nhận" not in page
-    signed_in = Browser(app, make_user())
-    assert signed_in.get(url).headers["X-Consult-Cache"] == "bypass"
     assert visitor.get(url + "&x=1").headers["X-Consult-Cache"] == "bypass"
+
+
+@pytest.mark.parametrize("role", ["user", "moderator", "agency", "admin"])
+def test_signed_in_visitors_share_results_with_their_own_header(app, role):
+    from tests.conftest import Browser
+
+    consultation = make_consultation()
+    make_comment(consultation, body="Chữ ký số cần được công nhận.")
+    db.session.commit()
+    indexer.drain_all()
+    url = "/search?q=chu+ky+so"
+    first = Browser(app, make_user(role=role, name="Người Thứ Nhất",
+                                   agency=consultation.agency if role == "agency" else None))
+    first.get("/")  # past the "signed in" message
+    response = first.get(url)
+    assert response.headers["X-Consult-Cache"] == "miss"
+    second = Browser(app, make_user(role=role, name="Người Thứ Hai",
+                                    agency=consultation.agency if role == "agency" else None))
+    second.get("/")
+    response = second.get(url)
+    page = response.get_data(as_text=True)
+    assert response.headers["X-Consult-Cache"] == "hit" and "1 kết quả" in page
+    assert "Người Thứ Hai" in page and "Người Thứ Nhất" not in page
+    assert "Đăng nhập" not in page
+    anonymous = Browser(app).get(url)
+    assert "Người Thứ Hai" not in anonymous.get_data(as_text=True)
