@@ -121,8 +121,20 @@ def _render_article(consultation, article, form, status=200):
     ), status
 
 
-def _fill_counts(consultation):
-    return lambda html: pages.fill_counts(html, pages.shared_counts(consultation))
+#: where a page stored for members has the visitor's own follow button
+FOLLOW_SLOT = "<consult-follow/>"
+
+
+def _fill_slots(consultation):
+    """Completes a stored page of ``consultation``: the counts of the moment and, in a page
+    stored for members, the visitor's own follow button."""
+    def fill(html):
+        html = pages.fill_counts(html, pages.shared_counts(consultation))
+        if FOLLOW_SLOT in html:
+            html = html.replace(FOLLOW_SLOT, render_template("notifications/_follow.html",
+                                                             consultation=consultation))
+        return html
+    return fill
 
 
 def _member_sees_shared_page(consultation, section):
@@ -138,7 +150,7 @@ def _cached_article(consultation, article):
     """An article page, from the page cache for visitors and members."""
     return cached_page("article", pages.thread_stamp(consultation, article),
                        lambda: _render_article(consultation, article, _comment_form(article)),
-                       fill=_fill_counts(consultation),
+                       fill=_fill_slots(consultation),
                        members=_member_sees_shared_page(consultation, article))
 
 
@@ -148,7 +160,7 @@ def consultation_page(slug):
     consultation = _load_consultation(slug)
     return cached_page("consultation", pages.thread_stamp(consultation),
                        lambda: _render_consultation(consultation, _comment_form()),
-                       fill=_fill_counts(consultation),
+                       fill=_fill_slots(consultation),
                        members=_member_sees_shared_page(consultation, None))
 
 

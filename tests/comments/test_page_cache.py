@@ -118,6 +118,21 @@ def test_members_share_one_page_with_their_own_header_and_form_keys(app):
     assert state == "miss" and "Ý kiến của chính tôi." in page and "Rút ý kiến" not in page
 
 
+def test_each_member_sees_their_own_follow_button_on_the_shared_page(app):
+    consultation, _comment, _url = _world()
+    url = f"/c/{consultation.slug}"
+    follower, other = _signed_in(app, make_user()), _signed_in(app, make_user())
+    follower.post(f"/c/{consultation.slug}/theo-doi")
+    follower.get("/")  # past the "following" message
+    assert _get(other, url)[0] == "miss"
+    state, page = _get(follower, url)
+    assert state == "hit" and "Bỏ theo dõi" in page and "consult-follow" not in page
+    state, page = _get(other, url)
+    assert state == "hit" and "Theo dõi dự thảo" in page and "Bỏ theo dõi" not in page
+    state, page = _get(Browser(app), url)
+    assert "để theo dõi dự thảo" in page and "Theo dõi dự thảo<" not in page
+
+
 def test_staff_moderators_and_businesses_do_not_share_the_citizens_page(app):
     consultation, _comment, url = _world()
     assert _get(_signed_in(app, make_user()), url)[0] == "miss"
