@@ -1,8 +1,11 @@
-"""Security headers and safe redirects."""
+"""Security headers, safe redirects, and a session cookie that stays small."""
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import message_flashed, request, session
+
+#: messages kept waiting in the session at most
+MAX_PENDING_FLASHES = 5
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -28,5 +31,17 @@ def _set_headers(response):
     return response
 
 
+def _keep_flashes_few(_app, **_message):
+    """Messages not yet shown, each once and the last few only: a client that does not
+    follow the redirects after its posts (a script, a form sent from many tabs) would grow
+    the signed session cookie with every action, past the 4 KB a browser keeps — signing
+    the user out — and make every request read and write it."""
+    pending = session["_flashes"]
+    distinct = list(dict.fromkeys(tuple(entry) for entry in pending))
+    if len(distinct) != len(pending) or len(distinct) > MAX_PENDING_FLASHES:
+        session["_flashes"] = distinct[-MAX_PENDING_FLASHES:]
+
+
 def init_app(app):
     app.after_request(_set_headers)
+    message_flashed.connect(_keep_flashes_few, app)
