@@ -18,11 +18,17 @@ from fnmatch import fnmatchcase
 import numpy as np
 from whoosh import query as wq
 
+from consult.search.arrays import (
+    difference,
+    distinct_sorted,
+    find,
+    intersect,
+    merge,
+)
 from consult.search.schema import FACET_COLUMNS, fold, normalize
 from consult.search.segments import (
     EMPTY_IDS,
     EMPTY_KEYS,
-    EMPTY_TF,
     ID,
     KEY,
     POSITION_MASK,
@@ -138,7 +144,7 @@ class _SegmentRun:
         """(ids, tf) of every document holding a word that folds to ``folded_word``."""
         def load():
             variants = self.segment.words_folding_to(folded_word)
-            return _merge([read_postings(self.reader, v) for v in variants])
+            return merge([read_postings(self.reader, v) for v in variants])
         return self.cache.derived(self.segment, ("union", folded_word), load)
 
     def _exact(self, text, ids, tf):
@@ -162,7 +168,7 @@ class _SegmentRun:
         forms = self._folded_forms(kind, text)
         variants = [v for f in forms for v in self.segment.words_folding_to(f)]
         unions = [self._union(f) for f in forms]
-        ids, tf = unions[0] if len(unions) == 1 else _merge(unions)
+        ids, tf = unions[0] if len(unions) == 1 else merge(unions)
         exact_tf, exact_df = self._exact(text, ids, tf) if kind == "term" else (None, 0)
         return _Word(ids, tf, exact_tf, exact_df, variants)
 
@@ -202,10 +208,10 @@ class _SegmentRun:
         keys = None
         for text in words:
             here = self._word_positions(normalize(text))
-            keys = here if keys is None else _intersect(keys + 1, here)
+            keys = here if keys is None else intersect(keys + 1, here)
             if keys.size == 0:
                 return EMPTY_IDS
-        return _distinct_sorted(keys >> POSITION_SHIFT).astype(ID)
+        return distinct_sorted(keys >> POSITION_SHIFT).astype(ID)
 
     def every(self):
         if self.scope is None:
@@ -253,11 +259,11 @@ class _SegmentRun:
             return self._and(node.subqueries)
         if isinstance(node, wq.Or | wq.DisjunctionMax):
             parts = [self.evaluate(q) for q in node.subqueries]
-            return _distinct_sorted(np.sort(np.concatenate(parts))) if parts else EMPTY_IDS
+            return distinct_sorted(np.sort(np.concatenate(parts))) if parts else EMPTY_IDS
         if isinstance(node, wq.Not):
-            return _difference(self.every(), self.evaluate(node.query))
+            return difference(self.every(), self.evaluate(node.query))
         if isinstance(node, wq.AndNot):
-            return _difference(self.evaluate(node.a), self.evaluate(node.b))
+            return difference(self.evaluate(node.a), self.evaluate(node.b))
         if isinstance(node, wq.AndMaybe | wq.Otherwise):
             return self.evaluate(node.a)
         if isinstance(node, wq.Require):
@@ -274,64 +280,14 @@ class _SegmentRun:
         result = None
         # the rarest first keeps every intersection small
         for ids in sorted((self.evaluate(q) for q in wanted), key=len):
-            result = ids if result is None else _intersect(result, ids)
+            result = ids if result is None else intersect(result, ids)
             if result.size == 0:
                 return result
         if result is None:
             result = self.every()
         for q in unwanted:
-            result = _difference(result, self.evaluate(q))
+            result = difference(result, self.evaluate(q))
         return result
-
-
-def _merge(postings):
-    """One (ids, tf) from several sorted ones; a document in several adds its frequencies
-    ("bán" and "bạn" in one comment)."""
-    postings = [p for p in postings if p[0].size]  # variants whose documents were deleted
-    if not postings:
-        return EMPTY_IDS, EMPTY_TF
-    if len(postings) == 1:
-        return postings[0]
-    all_ids = np.concatenate([p[0] for p in postings])
-    order = np.argsort(all_ids, kind="stable")
-    all_ids = all_ids[order]
-    starts = np.flatnonzero(np.r_[True, all_ids[1:] != all_ids[:-1]])
-    tf = np.add.reduceat(np.concatenate([p[1] for p in postings])[order].astype(np.float32),
-                         starts)
-    return all_ids[starts], tf.astype(TF)
-
-
-def _find(sorted_values, probes):
-    """(where each of ``probes`` would stand in non-empty ``sorted_values``, whether it is
-    there): binary search, no sorting."""
-    where = np.minimum(np.searchsorted(sorted_values, probes), sorted_values.size - 1)
-    return where, sorted_values[where] == probes
-
-
-def _contains(sorted_values, probes):
-    """For each of ``probes``: is it in ``sorted_values``?"""
-    if sorted_values.size == 0:
-        return np.zeros(probes.size, dtype=bool)
-    return _find(sorted_values, probes)[1]
-
-
-def _intersect(a, b):
-    """Values in both sorted distinct arrays: the smaller one looked up in the larger
-    (``np.intersect1d`` sorts both together again: 5–10× slower at 100,000s of values)."""
-    small, large = (a, b) if a.size <= b.size else (b, a)
-    return small[_contains(large, small)]
-
-
-def _difference(a, b):
-    """Values of sorted distinct ``a`` not in sorted ``b``."""
-    return a[~_contains(b, a)]
-
-
-def _distinct_sorted(values):
-    """``np.unique`` for an already sorted array, without sorting it again."""
-    if values.size == 0:
-        return values
-    return values[np.r_[True, values[1:] != values[:-1]]]
 
 
 def scoring_slots(node, out=None):
@@ -376,7 +332,7 @@ def _lookup(ids, values, docs, size):
         dense = np.zeros(size, dtype=np.float32)
         dense[ids] = values
         return dense[docs].astype(np.float64)
-    where, found = _find(ids, docs)
+    where, found = find(ids, docs)
     return np.where(found, values[where].astype(np.float64), 0.0)
 
 
