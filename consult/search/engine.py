@@ -12,7 +12,7 @@ Scoring: for each query word, BM25 of the folded match plus ``EXACT_BOOST`` × B
 word as typed, so "bán" ranks documents containing "bán" above those with only "bạn".
 """
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from fnmatch import fnmatchcase
 
 import numpy as np
@@ -43,6 +43,8 @@ K1, B = 1.2, 0.75
 #: a prefix or wildcard expands to at most this many folded words
 EXPANSION_LIMIT = 300
 FACETS = ("consultation", "article", "kind", "stakeholder", "stance")
+#: each segment keeps its best documents for a query by this many (pages 1–5: 100)
+CANDIDATE_DEPTH = 100
 
 
 class UnsupportedQuery(Exception):
@@ -219,10 +221,15 @@ class _SegmentRun:
         return self.cache.derived(self.segment, ("scope", self.scope), lambda: np.flatnonzero(
             self.segment.columns["consultation"] == self.scope).astype(ID))
 
+    def deleted(self):
+        """How many of the segment's documents are deleted (the count only grows: it names
+        the set)."""
+        return self.segment.count - self.reader.doc_count()
+
     def collection(self):
         """(live documents of the scope, their total length): BM25's collection statistics,
         cached until the segment's deletions change."""
-        deleted = self.segment.count - self.reader.doc_count()
+        deleted = self.deleted()
 
         def load():
             docs = self.every()
@@ -236,7 +243,9 @@ class _SegmentRun:
         lengths = self.segment.columns["length"][local].astype(np.float64)
         score = np.zeros(local.size)
         for slot in slots:
-            word = self.word(*slot)
+            # the scope's arrays if this query cut them already, else the whole segment's:
+            # the same frequencies for these documents, without cutting
+            word = self._words[slot] if slot in self._words else self._load(*slot)
             tf = _lookup(word.ids, word.tf, local, self.segment.count)
             if word.exact_tf is word.tf:  # one spelling: the same frequencies
                 score += (idf[slot] + EXACT_BOOST * idf_exact[slot]) * _bm25(tf, lengths, average)
@@ -344,47 +353,94 @@ def _idf(df, total):
     return np.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
+@dataclass
+class _Part:
+    """One segment's share of a query's result: how many documents matched, their facet
+    counts, each query word's document counts (for idf), the indexed words matched (for
+    highlighting) and the segment's best ``depth`` documents (``candidates``, local
+    numbers). Cached per segment, deletions, query, filters, order and depth: after an
+    index commit only the new segments are searched."""
+
+    total: int = 0
+    facets: dict = field(default_factory=dict)
+    df: dict = field(default_factory=dict)
+    exact_df: dict = field(default_factory=dict)
+    words: set = field(default_factory=set)
+    candidates: np.ndarray = field(default_factory=lambda: EMPTY_IDS)
+
+
 def run_query(searcher, parsed, cache, filters, sort="relevance", offset=0, limit=20,
               with_facets=True):
-    """Evaluate ``parsed`` on every segment of ``searcher``; the page, total and facets."""
+    """Evaluate ``parsed`` on every segment of ``searcher``; the page, total and facets.
+
+    Each segment's share (``_Part``) is reused while the segment and its deletions are
+    unchanged; the candidates it keeps are ranked again with the statistics of the moment
+    (a new small segment moves idf and the average length by a fraction of a percent, so a
+    segment's best documents stay its best).
+    """
     leaves = [(reader, base) for reader, base in searcher.reader().leaf_readers()
               if reader.segment() is not None]  # an empty index has no segment
     cache.keep_only([reader.segment().segment_id() for reader, _base in leaves])
     runs = [_SegmentRun(cache, cache.segment(reader), reader, base, filters.consultation)
             for reader, base in leaves]
-    matched = [_apply_filters(run, run.evaluate(parsed), filters) for run in runs]
-    result = Matches(total=int(sum(m.size for m in matched)))
     slots = scoring_slots(parsed)
-    for run in runs:
-        for slot in slots:
-            result.words.update(run.word(*slot).variants)
-    if result.total == 0:
-        return result
+    depth = -(-(offset + limit) // CANDIDATE_DEPTH) * CANDIDATE_DEPTH
+    name = ("part", repr(parsed), astuple(filters), sort, depth)
+    names = [(*name, run.deleted()) for run in runs]
+    parts = [cache.peek(run.segment, key) for run, key in zip(runs, names, strict=True)]
+    matched = {i: _apply_filters(run, run.evaluate(parsed), filters)
+               for i, (run, part) in enumerate(zip(runs, parts, strict=True)) if part is None}
+    for i in matched:
+        parts[i] = _Part(df={slot: runs[i].word(*slot).ids.size for slot in slots},
+                         exact_df={slot: runs[i].word(*slot).exact_df for slot in slots},
+                         words={v for slot in slots for v in runs[i].word(*slot).variants})
+    result = Matches(total=0, words=set().union(*(part.words for part in parts)))
     collections = [run.collection() for run in runs]
     docs = sum(count for count, _length in collections) or 1
     average = max(sum(length for _count, length in collections) / docs, 1.0)
-    idf = {slot: _idf(sum(run.word(*slot).ids.size for run in runs), docs) for slot in slots}
-    idf_exact = {slot: _idf(sum(run.word(*slot).exact_df for run in runs), docs)
+    idf = {slot: _idf(sum(part.df[slot] for part in parts), docs) for slot in slots}
+    idf_exact = {slot: _idf(sum(part.exact_df[slot] for part in parts), docs)
                  for slot in slots}
-
-    gathered = {"doc": [], "score": [], **{name: [] for name in ("date", *FACET_COLUMNS)}}
-    for run, local in zip(runs, matched, strict=True):
-        if local.size == 0:
-            continue
-        gathered["doc"].append(local + run.base)
-        gathered["score"].append(run.score(local, slots, idf, idf_exact, average))
-        for name in ("date", *FACET_COLUMNS):
-            gathered[name].append(run.segment.columns[name][local])
-    arrays = {name: np.concatenate(parts) for name, parts in gathered.items()}
-
+    for i, local in matched.items():
+        _complete(runs[i], parts[i], local, sort, depth, (slots, idf, idf_exact, average))
+        cache.store(runs[i].segment, names[i], parts[i])
+    result.total = sum(part.total for part in parts)
+    if result.total == 0:
+        return result
     if with_facets:
-        for name in FACETS:
-            result.facets[name] = _value_counts(arrays[name])
+        for facet in FACETS:
+            counts = [part.facets[facet] for part in parts if part.total]
+            result.facets[facet] = {value: sum(c.get(value, 0) for c in counts)
+                                    for value in sorted(set().union(*counts))}
+    arrays = _gather(runs, [part.candidates for part in parts], (slots, idf, idf_exact, average))
     order = _order(arrays, sort, offset + limit)[offset:offset + limit]
     result.page = [(int(arrays["doc"][i]), float(arrays["score"][i]),
                     {name: int(arrays[name][i]) for name in ("date", *FACET_COLUMNS)})
                    for i in order]
     return result
+
+
+def _complete(run, part, local, sort, depth, scoring):
+    """Fill ``part`` from the ``local`` documents the segment matched: total, facets and
+    its best ``depth`` candidates."""
+    part.total = int(local.size)
+    part.facets = {facet: _value_counts(run.segment.columns[facet][local]) for facet in FACETS}
+    if local.size:
+        arrays = _gather([run], [local], scoring)
+        part.candidates = local[_order(arrays, sort, depth)]
+
+
+def _gather(runs, locals_, scoring):
+    """Document numbers, scores and columns of each run's ``locals_``, concatenated."""
+    gathered = {"doc": [], "score": [], **{name: [] for name in ("date", *FACET_COLUMNS)}}
+    for run, local in zip(runs, locals_, strict=True):
+        if local.size == 0:
+            continue
+        gathered["doc"].append(local + run.base)
+        gathered["score"].append(run.score(local, *scoring))
+        for name in ("date", *FACET_COLUMNS):
+            gathered[name].append(run.segment.columns[name][local])
+    return {name: np.concatenate(parts) for name, parts in gathered.items()}
 
 
 def _value_counts(values):

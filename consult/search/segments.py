@@ -217,15 +217,27 @@ class SegmentCache:
     def derived(self, segment, name, load):
         """Arrays computed from a segment's postings (a word's folded union, …), kept under
         ``name`` until the budget needs the room."""
+        value = self.peek(segment, name)
+        if value is None:
+            value = self.store(segment, name, load())
+        return value
+
+    def peek(self, segment, name):
+        """What is kept under ``name`` for ``segment``, or None."""
         key = (segment.key, name)
         with self._lock:
             if key in self._arrays:
                 self._arrays.move_to_end(key)
                 return self._arrays[key][0]
-        value = load()
+        return None
+
+    def store(self, segment, name, value):
+        """Keep ``value`` under ``name`` (unless another thread did meanwhile: theirs is
+        returned); the least recently used go when the budget needs the room."""
+        key = (segment.key, name)
         size = _nbytes(value)
         with self._lock:
-            if key in self._arrays:  # another thread loaded it meanwhile
+            if key in self._arrays:
                 return self._arrays[key][0]
             self._arrays[key] = (value, size)
             self.used += size

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from consult.comments.models import Comment
 from consult.comments.services import withdraw_comment
 from consult.extensions import db
 from consult.search import indexer, query, segments
@@ -184,7 +185,7 @@ def test_spellings_that_fold_alike_share_one_cached_union(app):
     assert scoped.total == 3
     keys = [name for _segment, name in cache._arrays]
     assert keys.count(("union", "mang")) == len(searcher().reader().leaf_readers())
-    assert all(name[0] in {"union", "exact", "scope", "collection"} for name in keys)
+    assert all(name[0] in {"union", "exact", "scope", "collection", "part"} for name in keys)
     arrays = [name for name in keys if name[0] in {"union", "exact"}]
     assert arrays and not any(consultation.id in name[1:] for name in arrays)
     assert cache.used == sum(size for _value, size in cache._arrays.values())
@@ -208,3 +209,62 @@ def test_a_replaced_searcher_is_closed_once_no_search_reads_it(app):
     assert search("lệ phí", kind="comment").total == 2
     with reading() as current:
         assert current is searcher() and not current.is_closed
+
+
+def _thread(consultation, count, body):
+    for number in range(count):
+        make_comment(consultation, author=make_user(), body=f"{body} (ý kiến {number})")
+    _index()
+
+
+def _fresh(q, **filters):
+    """The same search with every cached array and part forgotten."""
+    query._cache().keep_only([])
+    return search(q, **filters)
+
+
+def _same(one, other):
+    return ([(h.object_id, round(h.score, 9)) for h in one.hits],
+            one.total, one.facets) == ([(h.object_id, round(h.score, 9)) for h in other.hits],
+                                       other.total, other.facets)
+
+
+def test_after_a_commit_only_the_new_segment_is_searched(app, monkeypatch):
+    from consult.search import engine
+
+    consultation = make_consultation()
+    _thread(consultation, 30, "Thuế điện tử cần quy định rõ ràng")
+    search("thuế điện tử", kind="comment")
+    _thread(consultation, 2, "Thuế điện tử mới")
+    assert len(searcher().reader().leaf_readers()) == 2
+    searched, evaluate = set(), engine._SegmentRun.evaluate
+    monkeypatch.setattr(engine._SegmentRun, "evaluate",
+                        lambda run, node: searched.add(run.segment.key) or evaluate(run, node))
+    result = search("thuế điện tử", kind="comment")
+    newest = max(searcher().reader().leaf_readers(), key=lambda leaf: leaf[1])[0]
+    assert searched == {newest.segment().segment_id()} and result.total == 32
+    assert _same(result, _fresh("thuế điện tử", kind="comment"))
+
+
+def test_a_cached_segment_follows_its_deletions(app):
+    consultation = make_consultation()
+    _thread(consultation, 30, "Lệ phí trước bạ cần giảm")
+    first = search("lệ phí", kind="comment", consultation_id=consultation.id)
+    assert first.total == 30
+    gone = db.session.get(Comment, first.hits[0].object_id)
+    withdraw_comment(gone.author, gone)
+    _index()
+    result = search("lệ phí", kind="comment", consultation_id=consultation.id)
+    assert result.total == 29 and gone.id not in _ids(result)
+    assert _same(result, _fresh("lệ phí", kind="comment", consultation_id=consultation.id))
+
+
+def test_pages_past_the_candidates_kept_are_searched_deeper(app):
+    consultation = make_consultation()
+    _thread(consultation, 130, "Bảo vệ dữ liệu cá nhân trên mạng")
+    search("dữ liệu", kind="comment", per_page=20)  # keeps 100 candidates
+    deep = search("dữ liệu", kind="comment", per_page=60, page=2, sort="date")
+    assert len(deep.hits) == 60 and deep.total == 130
+    assert _same(deep, _fresh("dữ liệu", kind="comment", per_page=60, page=2, sort="date"))
+    last = search("dữ liệu", kind="comment", per_page=60, page=3)
+    assert len(last.hits) == 10
