@@ -9,18 +9,19 @@ from bench.pages import comment_form, hidden_fields
 def test_load_benchmark_runs_at_tiny_size(capsys, tmp_path):
     rows_file = tmp_path / "rows.json"
     assert load.main(["--comments", "300", "--consultations", "2", "--authors", "20",
-                      "--databases", "sqlite", "--workers", "1", "--phases", "mix,comments",
+                      "--databases", "sqlite", "--workers", "1", "--phases", "cold,mix,comments",
                       "--users", "4", "--think", "0.05", "--duration", "2", "--warmup", "0.5",
                       "--burst-users", "2", "--burst-duration", "2",
                       "--json", str(rows_file)]) == 0
     output = capsys.readouterr().out
     assert "req/s" in output and "comments/s" in output and "Targets" in output
+    assert "first minute after a start" in output
     rows = json.loads(rows_file.read_text())
     site = [r for r in rows if r["database"] == "sqlite"]
-    assert [r["phase"] for r in site] == ["mix", "comments"]
+    assert [r["phase"] for r in site] == ["cold", "mix", "comments"]
     assert all(r["failures"] == 0 for r in rows), [r["errors"] for r in rows]
-    assert {"home", "article", "search"} <= set(site[0]["requests"])
-    assert site[1]["accepted_comments"] > 0 and site[1]["rss_mb"] >= site[1]["private_mb"] > 0
+    assert {"home", "article", "search"} <= set(site[1]["requests"])
+    assert site[2]["accepted_comments"] > 0 and site[2]["rss_mb"] >= site[2]["private_mb"] > 0
     assert rows[-1]["database"] == "trivial app" and rows[-1]["count"] > 0
 
 
