@@ -34,3 +34,17 @@ def test_hostile_input_never_yields_executable_html():
         assert "onerror" not in html and "onclick" not in html and "onload" not in html
         assert "<iframe" not in html and "<svg" not in html and "<img" not in html
         assert "data:text" not in html
+
+
+def test_threads_render_with_their_own_converter_alike():
+    """The converter and sanitiser are reused per thread (they keep parser state): threads
+    rendering at once each get what one thread alone gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = [f"**Ý kiến {n}**\n\n- xem https://vi.wikipedia.org/{n}\n- `mã {n}`"
+               for n in range(40)]
+    alone = [str(render_markdown(source)) for source in sources]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = [str(html) for html in pool.map(render_markdown, sources * 3)]
+    assert together == alone * 3
+    assert 'href="https://vi.wikipedia.org/7" rel="nofollow noopener ugc"' in alone[7]
