@@ -18,6 +18,7 @@ from consult.accounts.models import ROLE_USER
 from consult.comments import pages, services
 from consult.comments.forms import ActionForm, CommentForm, ReplyForm
 from consult.comments.models import Comment
+from consult.core.db_setup import utcnow
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
 from consult.core.markup import render_markdown
@@ -202,6 +203,7 @@ def submit(slug):
             abort(400)
     form = _comment_form(section)
     if form.validate_on_submit():
+        started = utcnow()
         try:
             comment = services.submit_comment(
                 current_user, consultation, form.body.data, form.stance.data, section,
@@ -215,7 +217,9 @@ def submit(slug):
             else:
                 flash(_("Góp ý của bạn đang chờ kiểm duyệt.") + " "
                       + (comment.moderation_reason or ""), "info")
-            return _commit_and_redirect(_comment_url(comment))
+            # created now (not a retry's earlier comment): the newest of its thread
+            return _commit_and_redirect(_comment_url(comment,
+                                                     newest=comment.created_at >= started))
     if section is None:
         return _render_consultation(consultation, form, 422)
     return _render_article(consultation, section, form, 422)
@@ -236,10 +240,15 @@ def _commit_and_redirect(url):
     return redirect(url)
 
 
-def _comment_url(comment):
-    """The page of the comment's thread that shows it (to the current user), with its anchor."""
+def _comment_url(comment, newest=False):
+    """The page of the comment's thread that shows it (to the current user), with its anchor.
+    A comment just sent (``newest``) is on the thread's newest page: no need to count."""
     top = comment.parent or comment
-    cursor = pages.cursor_for(top, current_app.config["CONSULT_COMMENTS_PER_PAGE"], current_user)
+    if newest and comment.parent is None:
+        cursor = "cuoi"
+    else:
+        per_page = current_app.config["CONSULT_COMMENTS_PER_PAGE"]
+        cursor = pages.cursor_for(top, per_page, current_user)
     args = {"trang": cursor} if cursor else {}
     slug = comment.consultation.slug
     if top.section is None:

@@ -170,7 +170,9 @@ def test_retried_post_redirects_to_the_same_comment(client):
     again = _post_comment(client, consultation, key)
     comment = db.session.query(Comment).one()
     assert first.status_code == again.status_code == 302
-    assert first.headers["Location"] == again.headers["Location"]
+    # the first lands on the newest page; the retry, which found the comment made
+    # earlier, counts where it stands
+    assert first.headers["Location"].endswith(f"/dieu-2?trang=cuoi#y-kien-{comment.id}")
     assert again.headers["Location"].endswith(f"/dieu-2#y-kien-{comment.id}")
     assert comment.idempotency_key.startswith(key + ".")
     page = client.get(again.headers["Location"]).get_data(as_text=True)
@@ -221,3 +223,19 @@ def test_retried_reply_creates_one_reply(client):
     assert bad.status_code == 302
     assert "tải lại trang" in client.get(bad.headers["Location"]).get_data(as_text=True)
     assert _count() == 2
+
+
+def test_a_retry_after_the_thread_moved_on_lands_where_the_comment_stands(client, app):
+    app.config["CONSULT_COMMENTS_PER_PAGE"] = 2
+    consultation, user = make_consultation(), make_user()
+    db.session.commit()
+    login(client, user)
+    key = _form_key(client.get(f"/c/{consultation.slug}/dieu-2").get_data(as_text=True))
+    first = _post_comment(client, consultation, key, body="Ý kiến gửi đầu tiên.")
+    assert "trang=cuoi" in first.headers["Location"]
+    for number in range(3):
+        make_comment(consultation, section=article(consultation, 2), body=f"Ý kiến {number}.")
+    db.session.commit()
+    again = _post_comment(client, consultation, key, body="Ý kiến gửi đầu tiên.")
+    assert "trang=cuoi" not in again.headers["Location"] and _count() == 4
+    assert "Ý kiến gửi đầu tiên." in client.get(again.headers["Location"]).get_data(as_text=True)

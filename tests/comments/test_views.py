@@ -53,7 +53,8 @@ def test_comment_submission_end_to_end(client):
         "comment-proposed_wording": "a) Thu thập hợp pháp dữ liệu;"})
     comment = db.session.query(Comment).one()
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/dieu-2#y-kien-{comment.id}")
+    assert response.headers["Location"].endswith(f"/dieu-2?trang=cuoi#y-kien-{comment.id}")
+    assert "Cần rõ hơn." in client.get(response.headers["Location"]).get_data(as_text=True)
     page = client.get(f"/c/{consultation.slug}/dieu-2").get_data(as_text=True)
     assert "Cần rõ hơn." in page and "a) Thu thập hợp pháp dữ liệu;" in page
     assert "Đề xuất sửa đổi" in page
