@@ -88,6 +88,22 @@ def _seed(app, total, flagged, pending):
         return moderator.email
 
 
+def _middle_page(app, total):
+    """The "all" tab's page halfway through (keyset: ``?sau=`` the key of the row before it,
+    as the "Trang sau" link of the page before carries)."""
+    from sqlalchemy import select
+
+    from consult.comments.models import Comment
+    from consult.core import keyset
+    from consult.extensions import db
+
+    with app.app_context():
+        row = db.session.execute(select(Comment.created_at, Comment.id)
+                                 .order_by(Comment.created_at, Comment.id)
+                                 .offset(total // 100 * 50 - 1).limit(1)).one()
+    return f"/kiem-duyet?tab=all&sau={keyset.encode(tuple(row))}"
+
+
 def bench_queue(total, flagged, pending, repeats):
     from tests.conftest import make_app
 
@@ -103,7 +119,7 @@ def bench_queue(total, flagged, pending, repeats):
     pages = {"waiting": "/kiem-duyet?tab=waiting",
              "flagged by reports": "/kiem-duyet?tab=flagged&sap-xep=reports",
              "hidden": "/kiem-duyet?tab=hidden",
-             "all, page 20": "/kiem-duyet?tab=all&trang=20"}
+             f"all, page {total // 100:,} of {total // 50:,}": _middle_page(app, total)}
     for name, url in pages.items():
         client.get(url)
         times = []

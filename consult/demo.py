@@ -148,7 +148,7 @@ def conclude_with_answers(consultation, staff):
     analyse_consultation(consultation, staff)
     review = review_page(consultation, Filters(), per_page=100_000)
     codes = list(ANSWERS)
-    for n, (comment, _answer, _assignment) in enumerate(review.rows):
+    for n, (comment, _answer, _assignment) in enumerate(review.items):
         code = codes[n % len(codes)]
         answer_comments(staff, consultation, [comment.id], code, ANSWERS[code])
     publish_dossier(staff, consultation)

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select, update
 
 from consult.comments.models import Comment
 from consult.comments.signals import comment_answered, comment_status_changed, comment_submitted
+from consult.core import keyset
 from consult.core.db_setup import utcnow
 from consult.core.exceptions import NotAllowed, ServiceError
 from consult.core.numbers import whole_number
@@ -211,20 +212,14 @@ class Filters:
     disposition: str | None = None
 
 
-@dataclass
-class ReviewPage:
-    rows: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self):
-        return max(1, -(-self.total // self.per_page))
+#: the review workspace's order for keyset pages: oldest comment first
+REVIEW_ORDER = [(Comment.id, False)]
 
 
-def review_page(consultation, filters, page=1, per_page=50):
-    """One page of the comments under review with their answers and groups, oldest first."""
+def review_page(consultation, filters, cursor=None, per_page=50):
+    """One keyset page (``cursor``: ``keyset.requested(REVIEW_ORDER)``) of the comments
+    under review with their answers and groups, oldest first: (comment, answer, assignment)
+    rows."""
     conditions = list(covered(consultation.id))
     if filters.section == "general":
         conditions.append(Comment.section_id.is_(None))
@@ -250,10 +245,8 @@ def review_page(consultation, filters, page=1, per_page=50):
                 .outerjoin(Assignment, Assignment.comment_id == Comment.id).where(*conditions))
 
     total = db.session.scalar(joined(select(func.count(Comment.id))))
-    rows = db.session.execute(
-        joined(select(Comment, Answer, Assignment)).order_by(Comment.id)
-        .limit(per_page).offset((page - 1) * per_page)).all()
-    return ReviewPage(rows=rows, total=total, page=page, per_page=per_page)
+    return keyset.page(joined(select(Comment, Answer, Assignment)), REVIEW_ORDER,
+                       lambda row: (row[0].id,), per_page, cursor, total)
 
 
 # ---- keeping the cache honest ------------------------------------------------------------

@@ -24,6 +24,7 @@ from flask_login import current_user
 
 from consult.comments.forms import ActionForm
 from consult.comments.models import STANCES, Comment
+from consult.core import keyset
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error
 from consult.core.numbers import int_arg, whole_number, whole_numbers
@@ -199,7 +200,8 @@ def _filters():
 
 def _render_workspace(consultation, form, status=200):
     filters = _filters()
-    review = services.review_page(consultation, filters, max(int_arg("trang") or 1, 1))
+    review = services.review_page(consultation, filters,
+                                  keyset.requested(services.REVIEW_ORDER))
     dossier = load_dossier(consultation, with_rows=False)
     db.session.commit()
     return render_template(

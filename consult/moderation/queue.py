@@ -1,6 +1,5 @@
 """The moderator queue and the audit log: read-only queries."""
 
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -12,10 +11,14 @@ from consult.comments.models import (
     STATUS_PUBLISHED,
     Comment,
 )
+from consult.core import keyset
 from consult.extensions import db
 from consult.moderation.models import Flag, ModerationAction
 
 PER_PAGE = 50
+LOG_PER_PAGE = 100
+#: the audit log's order for keyset pages: newest first
+LOG_ORDER = [(ModerationAction.id, True)]
 TABS = ("waiting", "flagged", "hidden", "all")
 SORTS = ("oldest", "newest", "reports")
 
@@ -26,18 +29,6 @@ class QueueItem:
     reports: int
     flags: list
     author_comments: int
-
-
-@dataclass
-class QueuePage:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self):
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def _report_counts():
@@ -66,30 +57,37 @@ def _filtered(tab, consultation_id, section_id, reason):
     return clauses
 
 
-def queue_page(tab="waiting", consultation_id=None, section_id=None, reason=None,
-               sort="oldest", page=1, per_page=PER_PAGE):
-    """One page of the queue with each comment's open reports and its author's history."""
-    clauses = _filtered(tab, consultation_id, section_id, reason)
-    total = db.session.scalar(select(func.count(Comment.id)).where(*clauses))
-    ids = select(Comment.id).where(*clauses)
+def queue_order(sort):
+    """The queue's order as [(column, descending)], and the columns to select for it."""
     if sort == "reports":
         counts = _report_counts()
-        ids = ids.outerjoin(counts, counts.c.comment_id == Comment.id).order_by(
-            func.coalesce(counts.c.reports, 0).desc(), Comment.created_at, Comment.id)
-    elif sort == "newest":
-        ids = ids.order_by(Comment.created_at.desc(), Comment.id.desc())
-    else:
-        ids = ids.order_by(Comment.created_at, Comment.id)
-    page_ids = list(db.session.scalars(ids.limit(per_page).offset((page - 1) * per_page)))
+        reports = func.coalesce(counts.c.reports, 0)
+        order = [(reports, True), (Comment.created_at, False), (Comment.id, False)]
+        return order, lambda query: query.outerjoin(counts, counts.c.comment_id == Comment.id)
+    descending = sort == "newest"
+    return [(Comment.created_at, descending), (Comment.id, descending)], lambda query: query
+
+
+def queue_page(tab="waiting", consultation_id=None, section_id=None, reason=None,
+               sort="oldest", cursor=None, per_page=None):
+    """One keyset page of the queue (``cursor``: ``keyset.requested(queue_order(sort)[0])``)
+    with each comment's open reports and its author's history."""
+    clauses = _filtered(tab, consultation_id, section_id, reason)
+    total = db.session.scalar(select(func.count(Comment.id)).where(*clauses))
+    order, join = queue_order(sort)
+    per_page = per_page or PER_PAGE
+    keys = join(select(*(column for column, _descending in order)).where(*clauses))
+    page = keyset.page(keys, order, tuple, per_page, cursor, total)
+    page_ids = [row[-1] for row in page.items]
     loaded = {c.id: c for c in db.session.scalars(
         select(Comment).where(Comment.id.in_(page_ids))
         .options(selectinload(Comment.author), selectinload(Comment.section),
                  selectinload(Comment.parent), selectinload(Comment.consultation)))}
     flags = _open_flags(page_ids)
     histories = _author_counts({c.author_id for c in loaded.values()})
-    items = [QueueItem(loaded[i], len(flags.get(i, [])), flags.get(i, []),
-                       histories.get(loaded[i].author_id, 0)) for i in page_ids]
-    return QueuePage(items, total, page, per_page)
+    page.items = [QueueItem(loaded[i], len(flags.get(i, [])), flags.get(i, []),
+                            histories.get(loaded[i].author_id, 0)) for i in page_ids]
+    return page
 
 
 def _open_flags(comment_ids):
@@ -125,7 +123,7 @@ def tab_counts():
 
 
 def action_log_query(action=None, moderator_id=None, comment_id=None, since=None, until=None):
-    """The audit log, newest first, filtered."""
+    """The audit log, newest first (``LOG_ORDER``), filtered."""
     query = select(ModerationAction).order_by(ModerationAction.id.desc())
     if action:
         query = query.where(ModerationAction.action == action)

@@ -22,6 +22,7 @@ from flask_login import current_user
 from consult.accounts.models import User
 from consult.comments.forms import ActionForm
 from consult.comments.models import Comment
+from consult.core import keyset
 from consult.core.exceptions import ServiceError
 from consult.core.numbers import int_arg, whole_numbers
 from consult.core.permissions import login_required, roles_required
@@ -102,7 +103,7 @@ def queue_view():
     sort = request.args.get("sap-xep", "oldest")
     reason = request.args.get("ly-do") or None
     page = queue.queue_page(tab, int_arg("du-thao"), int_arg("dieu"), reason, sort,
-                            max(int_arg("trang") or 1, 1))
+                            keyset.requested(queue.queue_order(sort)[0]))
     consultations = db.session.query(Consultation).filter(
         Consultation.status != "draft").order_by(Consultation.title).all()
     return render_template(
@@ -199,8 +200,9 @@ def _log_filters():
 @roles_required("admin")
 def action_log():
     """Admins: every moderation action, newest first, with filters."""
-    page = db.paginate(queue.action_log_query(**_log_filters()),
-                       page=max(int_arg("trang") or 1, 1), per_page=100, error_out=False)
+    page = keyset.page(queue.action_log_query(**_log_filters()), queue.LOG_ORDER,
+                       lambda action: (action.id,), queue.LOG_PER_PAGE,
+                       keyset.requested(queue.LOG_ORDER))
     return render_template("moderation/log.html", page=page, args=request.args)
 
 

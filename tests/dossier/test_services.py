@@ -5,6 +5,7 @@ import pytest
 from consult.comments.pages import page_stamp
 from consult.comments.services import set_status
 from consult.comments.signals import comment_answered
+from consult.core import keyset
 from consult.core.exceptions import NotAllowed, ServiceError
 from consult.dossier import services
 from consult.dossier.analysis import analyse_consultation
@@ -168,7 +169,7 @@ def test_review_page_filters(closed):
     analyse_consultation(consultation)
     services.answer_comments(closed["staff"], consultation, [closed["general"].id], "noted", "")
     page = services.review_page(consultation, services.Filters())
-    assert page.total == 38 and len(page.rows) == 38
+    assert page.total == 38 and len(page.items) == 38
     assert services.review_page(consultation, services.Filters(answered="yes")).total == 1
     assert services.review_page(consultation, services.Filters(answered="no")).total == 37
     assert services.review_page(consultation, services.Filters(campaign=1)).total == 7
@@ -178,5 +179,8 @@ def test_review_page_filters(closed):
     assert services.review_page(consultation, services.Filters(disposition="noted")).total == 1
     themed = services.review_page(consultation, services.Filters(theme=1))
     assert 0 < themed.total < 38
-    second = services.review_page(consultation, services.Filters(), page=2, per_page=20)
-    assert len(second.rows) == 18 and second.pages == 2
+    first = services.review_page(consultation, services.Filters(), per_page=20)
+    cursor = (keyset.AFTER, keyset.decode(first.next, [int]))
+    second = services.review_page(consultation, services.Filters(), cursor, per_page=20)
+    assert len(second.items) == 18 and second.next is None and second.previous
+    assert first.items[-1][0].id < second.items[0][0].id

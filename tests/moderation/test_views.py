@@ -4,7 +4,7 @@ import pytest
 
 from consult.comments.models import Comment
 from consult.extensions import db
-from consult.moderation import services
+from consult.moderation import queue, services
 from consult.moderation.models import Flag, ModerationAction
 from tests.conftest import LOGIN, ROLES, check_access, make_app
 from tests.factories import PASSWORD, login, make_comment, make_consultation, make_user
@@ -129,6 +129,62 @@ def test_queue_filters_and_pages(client):
     page = client.get(f"/kiem-duyet?du-thao={one.id}&ly-do=link").get_data(as_text=True)
     assert "mot.vn" in page and "hai.vn" not in page
     assert client.get("/kiem-duyet?tab=khong-co&trang=-1&du-thao=x").status_code == 200
+
+
+def _pages(client, url, rel="next"):
+    """The pages reached by following the ``rel`` links from ``url``."""
+    pages = []
+    while url:
+        page = client.get(url.replace("&amp;", "&")).get_data(as_text=True)
+        pages.append(page)
+        found = re.search(rf'href="([^"]+)" rel="{rel}"', page)
+        url = found and found.group(1)
+    return pages
+
+
+def test_the_queue_pages_by_keyset_both_ways(client, monkeypatch):
+    monkeypatch.setattr(queue, "PER_PAGE", 2)
+    waiting = [make_comment(body=f"Xem https://so{i}.vn") for i in range(5)]
+    db.session.commit()
+    login(client, make_user(role="moderator"))
+    forward = _pages(client, "/kiem-duyet?tab=waiting")
+    assert len(forward) == 3 and "trang=" not in forward[0]
+    seen = [[f"so{i}.vn" in page for i in range(5)] for page in forward]
+    assert [sum(row) for row in seen] == [2, 2, 1] and all(map(any, zip(*seen, strict=True)))
+    last_url = re.findall(r'href="([^"]+)" rel="next"', forward[1])[0].replace("&amp;", "&")
+    backward = _pages(client, last_url, rel="prev")
+    assert [sum(f"so{i}.vn" in page for i in range(5)) for page in backward] == [1, 2, 2]
+    assert "so0.vn" in backward[-1] and "Trang đầu" not in backward[-1]
+    newest = client.get("/kiem-duyet?tab=waiting&sap-xep=newest").get_data(as_text=True)
+    assert "so4.vn" in newest and "so0.vn" not in newest
+    by_reports = _pages(client, "/kiem-duyet?tab=waiting&sap-xep=reports")
+    assert len(by_reports) == 3
+    assert len(waiting) == 5
+
+
+@pytest.mark.parametrize("cursor", ["x", "%%", "W10", "WyJhIiwxXQ", "WzEsMiwzLDRd" * 30])
+def test_a_cursor_from_elsewhere_gives_the_first_page(client, monkeypatch, cursor):
+    monkeypatch.setattr(queue, "PER_PAGE", 2)
+    for i in range(3):
+        make_comment(body=f"Xem https://so{i}.vn")
+    db.session.commit()
+    login(client, make_user(role="moderator"))
+    for direction in ("sau", "truoc"):
+        response = client.get(f"/kiem-duyet?tab=waiting&sap-xep=reports&{direction}={cursor}")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "so0.vn" in page and "so2.vn" not in page
+
+
+def test_the_audit_log_pages_newest_first(client, monkeypatch):
+    monkeypatch.setattr(queue, "LOG_PER_PAGE", 2)
+    moderator = make_user(role="moderator")
+    for reason in ("Lý do một", "Lý do hai", "Lý do ba"):
+        services.moderate_comment(moderator, make_comment(), "hide", reason)
+    db.session.commit()
+    login(client, make_user(role="admin"))
+    pages = _pages(client, "/quan-tri/nhat-ky")
+    assert len(pages) == 2 and "Lý do ba" in pages[0] and "Lý do hai" in pages[0]
+    assert "Lý do một" in pages[1] and "Lý do ba" not in pages[1]
 
 
 def test_admin_log_and_csv(client):
