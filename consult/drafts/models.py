@@ -129,7 +129,9 @@ class DraftVersion(TimestampMixin, db.Model):
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), nullable=False,
                                                  index=True)
     number: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    source_text: Mapped[str] = mapped_column(Text, nullable=False)
+    # the whole text as typed (tens of kilobytes): read only where it is edited or compared,
+    # not with every page that names the current version
+    source_text: Mapped[str] = mapped_column(Text, nullable=False, deferred=True)
     preamble: Mapped[str] = mapped_column(Text, nullable=False, default="")
     closing: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # What changed and why, in the agency's words ("Chỉnh lý sau đợt lấy ý kiến thứ nhất").
