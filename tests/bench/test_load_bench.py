@@ -48,3 +48,25 @@ def test_reuse_takes_a_seeded_database_only_while_it_still_holds_the_comments(tm
     with sqlite3.connect(tmp_path / "consult.db") as connection:
         connection.execute("DELETE FROM comments")  # as another benchmark wiping it would
     assert seed_seconds() > 0
+
+
+def test_the_postgresql_seed_is_analysed(app):
+    """After the bulk load the planner has statistics (only with PostgreSQL)."""
+    import os
+
+    import pytest
+    from sqlalchemy import text
+
+    from bench.server import vacuum_analyze
+    from consult.extensions import db
+    from tests.factories import make_comment
+
+    url = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    make_comment()
+    db.session.commit()
+    vacuum_analyze(url)
+    analysed = db.session.scalar(text(
+        "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'comments'"))
+    assert analysed
