@@ -160,13 +160,16 @@ def recent(key, stamp, compute, lag=0.0, timeout=None):
 
     For figures that may trail the data by a few seconds (comment counts during a surge):
     whatever the write rate, they are computed at most once per ``lag`` seconds, and the
-    stamp is not even read within that time. ``lag`` 0: always exact.
+    stamp is not even read within that time; while one process renews them, the others go
+    on serving the kept value rather than compute it too. ``lag`` 0: always exact.
     """
     if not enabled():
         return compute()
     now = time.time()
     kept = _get(key)
     if kept is not None and now - kept[1] < lag:
+        return kept[2]
+    if kept is not None and lag and not _claim(f"{key}:renewing", lag):
         return kept[2]
     current = stamp()
     if kept is not None and kept[0] == current:
@@ -175,6 +178,16 @@ def recent(key, stamp, compute, lag=0.0, timeout=None):
         value = compute()
     _set(key, (current, now, value), timeout)
     return value
+
+
+def _claim(key, seconds):
+    """Whether this process is the one to renew a value for the next ``seconds`` (SET NX in
+    Redis). A cache that fails says yes: better computed twice than never."""
+    try:
+        return bool(cache.add(key, 1, timeout=max(1, round(seconds))))
+    except Exception:
+        log.warning("cache write failed", exc_info=True)
+        return True
 
 
 def everyone():

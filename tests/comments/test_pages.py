@@ -173,6 +173,22 @@ def test_counts_trail_by_the_lag_except_the_pages_own_thread(app, monkeypatch):
     assert shared_counts(consultation) == {section.id: 3, other.id: 1}
 
 
+def test_one_process_renews_the_counts_while_the_others_serve_them(app, monkeypatch):
+    from consult.extensions import cache
+
+    consultation, section, _comments = _thread(1)
+    db.session.commit()
+    assert shared_counts(consultation) == {section.id: 1}
+    make_comment(consultation, section=section)
+    db.session.commit()
+    later = time.time() + app.config["CONSULT_CACHE_COUNTS_LAG"]
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert cache.add(f"counts:{consultation.id}:renewing", 1, timeout=60)  # another process
+    assert shared_counts(consultation) == {section.id: 1}  # served as kept, not recounted
+    cache.delete(f"counts:{consultation.id}:renewing")
+    assert shared_counts(consultation) == {section.id: 2}
+
+
 def test_exact_counts_and_a_zero_lag(app):
     consultation, section, _comments = _thread(1)
     db.session.commit()
