@@ -119,11 +119,15 @@ def notification_page(user, page, per_page=20):
 
 
 def unread_count(user):
+    """The header's badge: unread notifications of the kinds the user shows on the site, in
+    one query (it runs for every page a signed-in member is served)."""
     from sqlalchemy import func
 
+    hidden = select(NotificationPreference.kind).where(
+        NotificationPreference.user_id == user.id, NotificationPreference.on_site.is_(False))
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user.id, Notification.read_at.is_(None),
-        Notification.kind.in_(_site_kinds(user))))
+        Notification.kind.in_(list(KINDS)), Notification.kind.not_in(hidden)))
 
 
 def mark_read(user, notification=None, now=None):

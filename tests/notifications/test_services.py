@@ -202,3 +202,17 @@ def test_mark_read():
     assert services.unread_count(author) == 1
     services.mark_read(author)
     assert services.unread_count(author) == 0
+
+
+def test_the_badge_leaves_out_kinds_switched_off_on_the_site():
+    author = make_user()
+    parent = make_comment(author=author)
+    reply_to_comment(make_user(), parent, "Một.")
+    db.session.commit()
+    assert services.unread_count(author) == 1
+    services.set_preference(author, "reply", on_site=False)
+    db.session.commit()
+    assert services.unread_count(author) == 0
+    services.set_preference(author, "reply", on_site=True)
+    db.session.commit()
+    assert services.unread_count(author) == 1
