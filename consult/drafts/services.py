@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from consult.core.db_setup import utcnow
 from consult.core.exceptions import ServiceError
@@ -232,7 +233,10 @@ def agency_consultations(agency_id):
 
 
 def find_consultation(slug):
-    return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    """The consultation at ``slug``, its versions loaded with it (every page of it asks for
+    the current one): one query."""
+    return db.session.scalars(select(Consultation).where(Consultation.slug == slug)
+                              .options(joinedload(Consultation.versions))).unique().first()
 
 
 def find_article(version, anchor):

@@ -45,6 +45,7 @@ EXPANSION_LIMIT = 300
 FACETS = ("consultation", "article", "kind", "stakeholder", "stance")
 #: each segment keeps its best documents for a query by this many (pages 1–5: 100)
 CANDIDATE_DEPTH = 100
+EMPTY_COUNTS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 class UnsupportedQuery(Exception):
@@ -362,11 +363,18 @@ class _Part:
     index commit only the new segments are searched."""
 
     total: int = 0
+    #: {facet: (values, counts)} as arrays: a few kilobytes, where dicts took ten times more
     facets: dict = field(default_factory=dict)
     df: dict = field(default_factory=dict)
     exact_df: dict = field(default_factory=dict)
     words: set = field(default_factory=set)
     candidates: np.ndarray = field(default_factory=lambda: EMPTY_IDS)
+
+    @property
+    def nbytes(self):
+        """What the cache counts against its budget."""
+        arrays = [self.candidates, *(a for pair in self.facets.values() for a in pair)]
+        return sum(a.nbytes for a in arrays) + 200 * (len(self.df) + len(self.words))
 
 
 def run_query(searcher, parsed, cache, filters, sort="relevance", offset=0, limit=20,
@@ -409,9 +417,7 @@ def run_query(searcher, parsed, cache, filters, sort="relevance", offset=0, limi
         return result
     if with_facets:
         for facet in FACETS:
-            counts = [part.facets[facet] for part in parts if part.total]
-            result.facets[facet] = {value: sum(c.get(value, 0) for c in counts)
-                                    for value in sorted(set().union(*counts))}
+            result.facets[facet] = _added([part.facets[facet] for part in parts if part.total])
     arrays = _gather(runs, [part.candidates for part in parts], (slots, idf, idf_exact, average))
     order = _order(arrays, sort, offset + limit)[offset:offset + limit]
     result.page = [(int(arrays["doc"][i]), float(arrays["score"][i]),
@@ -444,17 +450,29 @@ def _gather(runs, locals_, scoring):
 
 
 def _value_counts(values):
-    """{value: how many times} of the non-zero values (ids and codes: small non-negative
-    integers, counted in one pass; ``np.unique`` sorts)."""
+    """(values, how many times each) of the non-zero ``values``, as arrays (ids and codes:
+    small non-negative integers, counted in one pass; ``np.unique`` sorts)."""
     if values.size == 0:
-        return {}
+        return EMPTY_COUNTS
     if values.min() < 0 or values.max() > 50 * values.size + 10_000:
         found, counts = np.unique(values, return_counts=True)
     else:
         counts = np.bincount(values)
         found = np.flatnonzero(counts)
         counts = counts[found]
-    return {int(v): int(c) for v, c in zip(found, counts, strict=True) if v}
+    keep = found != 0
+    return found[keep].astype(np.int64), counts[keep].astype(np.int64)
+
+
+def _added(counted):
+    """{value: total} of several (values, counts) pairs, by value."""
+    values = np.concatenate([pair[0] for pair in counted])
+    counts = np.concatenate([pair[1] for pair in counted])
+    if values.size == 0:
+        return {}
+    found, where = np.unique(values, return_inverse=True)
+    totals = np.bincount(where, weights=counts).astype(np.int64)
+    return {int(v): int(n) for v, n in zip(found, totals, strict=True)}
 
 
 def _order(arrays, sort, needed):

@@ -254,8 +254,9 @@ class SegmentCache:
 
 
 def _nbytes(value):
-    """Bytes held by the arrays of ``value`` (an array, a tuple or an object), each once."""
-    if isinstance(value, np.ndarray):
+    """Bytes held by the arrays of ``value`` (an array, an object that says its ``nbytes``,
+    a tuple or an object with arrays), each once."""
+    if hasattr(value, "nbytes"):
         return value.nbytes
     arrays = value if isinstance(value, tuple) else vars(value).values()
     distinct = {id(a): a for a in arrays if isinstance(a, np.ndarray)}
