@@ -33,6 +33,10 @@ DEFAULTS = {
     # a stamp of the data shown, so changes show at once; this bounds what the stamp does not
     # see (the "còn 3 ngày" countdown, renamed authors). 0 turns the cache off.
     "CACHE_TIMEOUT": 60,
+    # With Redis, seconds an article's or a consultation's page lives at most: their stamp
+    # sees everything they show (comments, names, the countdown), so this only bounds the
+    # room stale keys take.
+    "CACHE_THREAD_TIMEOUT": 600,
     # Seconds the comment counts in the pages' contents and totals may trail the comments
     # (each page's own thread is always exact): during a surge they are counted once per
     # this many seconds instead of on every change. 0: always exact.
@@ -119,7 +123,7 @@ _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "C
                 "SEARCH_BUILD_PROCS", "PROXY_HOPS"}
 _INT_OPTIONS |= {"API_PAGE_SIZE", "API_MAX_PAGE_SIZE", "MAIL_PORT", "MAIL_TIMEOUT",
                  "MAIL_MAX_ATTEMPTS"}
-_INT_OPTIONS |= {"CACHE_TIMEOUT", "CACHE_MEMORY_ITEMS"}
+_INT_OPTIONS |= {"CACHE_TIMEOUT", "CACHE_THREAD_TIMEOUT", "CACHE_MEMORY_ITEMS"}
 _INT_OPTIONS |= {"DOSSIER_CAMPAIGN_MIN", "DOSSIER_PHRASE_SAMPLE", "DOSSIER_DETAIL_MAX",
                  "DOSSIER_INLINE_MAX", "DOSSIER_RUN_TIMEOUT", "DOSSIER_ROWS_PER_PAGE",
                  "DOSSIER_CAMPAIGNS_SHOWN", "DOSSIER_CACHE_SECONDS"}

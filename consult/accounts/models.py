@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from consult.core import pagecache
 from consult.core.db_setup import TimestampMixin
 from consult.extensions import db
 
@@ -54,6 +55,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     comments_held: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     agency = relationship("Agency", back_populates="staff")
+
+    @property
+    def cache_generations(self):
+        """The cached pages a change of this row makes old (consult.core.pagecache): those
+        showing the user's name, when it changed (a rename, a closed account)."""
+        return pagecache.names_changed(
+            self, ("display_name", "kind", "organisation_name", "deleted_at"))
 
     def set_password(self, password):
         method = current_app.config["CONSULT_PASSWORD_HASH_METHOD"]

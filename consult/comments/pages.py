@@ -27,6 +27,9 @@ from consult.comments.models import (
 )
 from consult.comments.services import published_count, published_counts_by_section
 from consult.core import pagecache
+from consult.core.templating import countdown
+from consult.drafts.models import PHASE_OPEN
+from consult.drafts.versions import earlier_sections
 from consult.extensions import db
 
 _CURSOR = re.compile(r"(sau|truoc|tu)-(\d{1,12})|cuoi")
@@ -201,20 +204,53 @@ def page_stamp(consultation, now=None):
 def thread_stamp(consultation, section=None, now=None):
     """The stamp of the page of one thread (an article's, or the general comments).
 
-    With a shared cache (Redis) the consultation row, its phase and the thread's own
-    generation: a comment on one article leaves the other articles' pages in the cache (their
-    counts of other articles come from ``section_counts`` when served). Without one, other
-    processes' generations are not seen, so the whole consultation's ``page_stamp``.
+    With a shared cache (Redis) the consultation row, its phase and countdown, and the
+    generations of the thread, of the threads of the article's earlier versions (their
+    comments show below it) and of the names pages show: a comment on one article leaves
+    the other articles' pages in the cache (their counts of other articles come from
+    ``section_counts`` when served). Without one, other processes' generations are not seen,
+    so the whole consultation's ``page_stamp``.
     """
     if not pagecache.shared():
         return page_stamp(consultation, now)
-    thread = f"s{section.id}" if section is not None else f"g{consultation.id}"
-    return f"{_row_stamp(consultation, now)}.{pagecache.generation(thread)}"
+    if section is None:
+        threads = [f"g{consultation.id}"]
+    else:
+        threads = [f"s{s}" for s in (section.id, *_earlier_ids(section))]
+    return ".".join([_row_stamp(consultation, now),
+                     *pagecache.generations([*threads, pagecache.NAMES])])
+
+
+def thread_timeout():
+    """Seconds a thread's page is kept: with Redis its stamp sees everything it shows
+    (``CONSULT_CACHE_THREAD_TIMEOUT``); without, the default bound."""
+    if pagecache.shared():
+        return current_app.config["CONSULT_CACHE_THREAD_TIMEOUT"]
+    return None
+
+
+_lineage = {}
+
+
+def _earlier_ids(section):
+    """Ids of the sections ``section`` continues (fixed when its version was published, so
+    kept per process)."""
+    if section.id not in _lineage:
+        if len(_lineage) > 100_000:
+            _lineage.clear()
+        _lineage[section.id] = tuple(s.id for s in earlier_sections(section))
+    return _lineage[section.id]
 
 
 def _row_stamp(consultation, now):
-    """The consultation row's part of a stamp: its id, phase and ``updated_at``."""
-    return f"{consultation.id}.{consultation.phase(now)}.{_iso(consultation.updated_at)}"
+    """The consultation row's part of a stamp: its id, phase, ``updated_at`` and, while it
+    is open, the countdown as the page writes it ("còn 3 ngày")."""
+    phase = consultation.phase(now)
+    stamp = f"{consultation.id}.{phase}.{_iso(consultation.updated_at)}"
+    if phase == PHASE_OPEN:
+        unit, number = countdown(consultation.closes_at, now)
+        stamp += f".{unit}{number}"
+    return stamp
 
 
 def section_counts(consultation, section=None, exact=False):

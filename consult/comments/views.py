@@ -152,7 +152,8 @@ def _cached_article(consultation, article):
     return cached_page("article", pages.thread_stamp(consultation, article),
                        lambda: _render_article(consultation, article, _comment_form(article)),
                        fill=_fill_slots(consultation),
-                       members=_member_sees_shared_page(consultation, article))
+                       members=_member_sees_shared_page(consultation, article),
+                       timeout=pages.thread_timeout())
 
 
 @bp.get("/c/<slug>")
@@ -162,7 +163,8 @@ def consultation_page(slug):
     return cached_page("consultation", pages.thread_stamp(consultation),
                        lambda: _render_consultation(consultation, _comment_form()),
                        fill=_fill_slots(consultation),
-                       members=_member_sees_shared_page(consultation, None))
+                       members=_member_sees_shared_page(consultation, None),
+                       timeout=pages.thread_timeout())
 
 
 @bp.get("/c/<slug>/<anchor>")

@@ -28,7 +28,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from consult.core.idempotency import new_key
@@ -80,14 +80,28 @@ def init_app(app):
 # those pages' *generations* a new random value in the cache, after the commit; the stamps
 # include them. The models name theirs (``cache_generations``): "c<id>" for everything a
 # consultation's pages show, "s<id>" for the thread of one article, "g<id>" for the general
-# comments of a consultation. With Redis every process sees them at once; in process memory,
-# the process that wrote them (and the others after CONSULT_CACHE_TIMEOUT).
+# comments of a consultation, "names" for the names pages show (a renamed or closed account,
+# a renamed agency: rare, so one generation for all). With Redis every process sees them at
+# once; in process memory, the process that wrote them (the others after
+# CONSULT_CACHE_TIMEOUT).
+NAMES = "names"
 
 def _record_changes(session, _flush_context):
     """After a flush: note the generations of the objects that changed."""
     changed = session.info.setdefault(_CHANGED, set())
     for instance in chain(session.new, session.dirty, session.deleted):
         changed.update(getattr(instance, "cache_generations", ()))
+
+
+def names_changed(instance, attributes):
+    """``cache_generations`` for a row whose ``attributes`` are names pages show: the names
+    generation when one of them changed on a row that existed before (read in
+    ``after_flush``, where the attributes' history is still there)."""
+    state = inspect(instance)
+    if state.session is None or instance in state.session.new:
+        return ()
+    changed = any(state.attrs[name].history.has_changes() for name in attributes)
+    return (NAMES,) if changed else ()
 
 
 def note_changed(session, instance):
@@ -111,9 +125,19 @@ def _new_generations(session):
 
 def generation(name):
     """The current generation of ``name`` ("0" before any change was recorded)."""
+    return generations([name])[0]
+
+
+def generations(names):
+    """The current generations of ``names``, read in one round trip (MGET in Redis)."""
     if not enabled():
-        return "0"
-    return _get(f"gen:{name}") or "0"
+        return ["0"] * len(names)
+    try:
+        values = cache.get_many(*(f"gen:{name}" for name in names))
+    except Exception:  # a cache that is down must not take the site down
+        log.warning("cache read failed", exc_info=True)
+        values = [None] * len(names)
+    return [value or "0" for value in values]
 
 
 def shared():
@@ -212,7 +236,7 @@ def _audience(args, max_query, members):
 
 
 def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY, fill=None,
-                members=None):
+                members=None, timeout=None):
     """The response of ``render()`` (a view's return value), from the cache when it can be.
 
     ``stamp`` changes whenever the data the page shows changes; ``args`` are the query
@@ -221,7 +245,8 @@ def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY, fill=
     completes a stored page each time it is served (figures allowed to trail, like comment
     counts). ``members()``, when given, says whether the signed-in visitor may be served the
     page stored for members (no part of it is theirs but the header, their CSRF token and
-    the forms' keys, which are filled in for each of them). The response says
+    the forms' keys, which are filled in for each of them). ``timeout``: seconds to keep
+    the page, when its stamp sees more than the default bound assumes. The response says
     ``X-Consult-Cache: hit``, ``miss`` (rendered and stored) or ``bypass``.
     """
     audience = _audience(args, max_query, members)
@@ -250,7 +275,7 @@ def cached_page(name, stamp, render, args=PAGE_ARGS, max_query=_MAX_QUERY, fill=
         if member and current_user.id in g.page_users:  # rendered with their own buttons
             response.headers[HEADER] = "bypass"
         else:
-            _set(key, (html, frozenset(g.page_users)))
+            _set(key, (html, frozenset(g.page_users)), timeout)
         response.set_data(_serve(html, fill))
     return response
 

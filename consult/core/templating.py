@@ -47,20 +47,30 @@ def iso_datetime(value):
     return value.replace(tzinfo=UTC).isoformat() if value else ""
 
 
+def countdown(closes_at, now=None):
+    """The time left until ``closes_at`` as the pages write it: ("ngay", 3), ("gio", 5),
+    ("phut", 12), or ("het", 0) once it has passed. Page stamps include it, so a cached page
+    never shows a countdown that has moved on."""
+    seconds = (closes_at - (now or utcnow())).total_seconds()
+    if seconds <= 0:
+        return "het", 0
+    if seconds >= 86400:
+        return "ngay", int(seconds // 86400)
+    if seconds >= 3600:
+        return "gio", int(seconds // 3600)
+    return "phut", max(1, int(seconds // 60))
+
+
 def time_left(closes_at, now=None):
     """Human "time left" until ``closes_at``: "còn 3 ngày", "còn 5 giờ", "đã kết thúc"."""
-    now = now or utcnow()
-    seconds = (closes_at - now).total_seconds()
-    if seconds <= 0:
+    unit, number = countdown(closes_at, now)
+    if unit == "het":
         return _("đã kết thúc")
-    days = int(seconds // 86400)
-    if days >= 1:
-        return ngettext("còn %(num)d ngày", "còn %(num)d ngày", days)
-    hours = int(seconds // 3600)
-    if hours >= 1:
-        return ngettext("còn %(num)d giờ", "còn %(num)d giờ", hours)
-    minutes = max(1, int(seconds // 60))
-    return ngettext("còn %(num)d phút", "còn %(num)d phút", minutes)
+    if unit == "ngay":
+        return ngettext("còn %(num)d ngày", "còn %(num)d ngày", number)
+    if unit == "gio":
+        return ngettext("còn %(num)d giờ", "còn %(num)d giờ", number)
+    return ngettext("còn %(num)d phút", "còn %(num)d phút", number)
 
 
 def modify_query(**changes):

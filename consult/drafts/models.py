@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.core import pagecache
 from consult.core.db_setup import TimestampMixin, utcnow
 from consult.extensions import db
 
@@ -45,6 +46,11 @@ class Agency(TimestampMixin, db.Model):
 
     staff = relationship("User", back_populates="agency")
     consultations = relationship("Consultation", back_populates="agency")
+
+    @property
+    def cache_generations(self):
+        """The cached pages a rename makes old: every page that names the agency."""
+        return pagecache.names_changed(self, ("name",))
 
 
 class Consultation(TimestampMixin, db.Model):

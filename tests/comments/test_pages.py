@@ -211,3 +211,21 @@ def test_count_slots_are_left_only_in_pages_being_stored(app):
                         count_slot("total", counts, "total"), count_slot("paren", counts, 9, 9)])
         assert html.count("<consult-count") == 3 and html.endswith("(0)")
         assert fill_counts(html, {5: 4, 7: 1}) == "(4)1 ý kiến5(0)"
+
+
+def test_the_stamp_follows_the_countdown_as_the_page_writes_it(app):
+    """Pages keep for minutes, so their stamp carries the countdown they show ("còn 3
+    ngày", "còn 5 phút"): a new day, hour or, in the last hour, minute gives a new key."""
+    from datetime import timedelta
+
+    consultation = make_consultation()
+    db.session.commit()
+    closes = consultation.closes_at
+
+    def stamp(before):
+        return page_stamp(consultation, now=closes - before)
+
+    assert stamp(timedelta(days=3, hours=5)) == stamp(timedelta(days=3, hours=1))
+    assert stamp(timedelta(days=3, hours=1)) != stamp(timedelta(days=2, hours=23))
+    assert stamp(timedelta(hours=5, minutes=40)) == stamp(timedelta(hours=5, minutes=10))
+    assert stamp(timedelta(minutes=5, seconds=30)) != stamp(timedelta(minutes=4, seconds=30))

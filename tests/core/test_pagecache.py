@@ -171,6 +171,46 @@ def test_processes_share_the_cache_and_its_invalidation_through_redis(tmp_path, 
         assert response.headers[CACHE] == "hit" and "(2)" in response.get_data(as_text=True)
 
 
+def test_with_redis_a_thread_page_lives_long_and_sees_names_and_earlier_versions(
+        tmp_path, redis_prefix):
+    """Pages of a thread are kept CONSULT_CACHE_THREAD_TIMEOUT, because their stamp sees all
+    they show: a renamed author, a comment hidden on an earlier version of the article."""
+    from consult.drafts.versions import publish_new_version
+    from consult.moderation.services import moderate_comment
+
+    client, prefix = redis_prefix, redis_prefix.prefix
+    app = make_app(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0", CACHE_KEY_PREFIX=prefix)
+    with running(app):
+        consultation = make_consultation()
+        author = make_user(name="Tên Cũ Của Tác Giả")
+        old = make_comment(consultation, author=author, section=article(consultation, 1),
+                           body="Ý kiến về bản thứ nhất.")
+        db.session.commit()
+        publish_new_version(consultation, consultation.current_version.source_text.replace(
+                            "b) Lưu trữ dữ liệu;", "b) Lưu trữ, sao lưu dữ liệu;"),
+                            "Vòng hai.")
+        db.session.commit()
+        url, visitor = f"/c/{consultation.slug}/dieu-1", Browser(app)
+        page = visitor.get(url).get_data(as_text=True)
+        assert "Ý kiến về bản thứ nhất." in page and "Tên Cũ Của Tác Giả" in page
+        assert visitor.get(url).headers[CACHE] == "hit"
+        (key,) = client.keys(prefix + "page:article:*")
+        assert client.ttl(key) > app.config["CONSULT_CACHE_TIMEOUT"]
+        author.display_name = "Tên Mới Của Tác Giả"
+        db.session.commit()
+        response = visitor.get(url)
+        assert response.headers[CACHE] == "miss"
+        assert "Tên Mới Của Tác Giả" in response.get_data(as_text=True)
+        author.province = "Hà Nội"  # not a name pages show: the page stays
+        db.session.commit()
+        assert visitor.get(url).headers[CACHE] == "hit"
+        moderate_comment(make_user(role="moderator"), old, "hide", "Vi phạm.")
+        db.session.commit()
+        response = visitor.get(url)
+        assert response.headers[CACHE] == "miss"
+        assert "Ý kiến về bản thứ nhất." not in response.get_data(as_text=True)
+
+
 def test_a_redis_that_is_down_leaves_the_site_up(tmp_path):
     with running(make_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")) as app:
         url = _world()
