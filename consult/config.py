@@ -31,7 +31,8 @@ DEFAULTS = {
     # Hot public pages (home, consultation, article) served to anonymous visitors from a
     # cache, and the comment counts per article: seconds an entry lives at most. Keys carry
     # a stamp of the data shown, so changes show at once; this bounds what the stamp does not
-    # see (the "còn 3 ngày" countdown, renamed authors). 0 turns the cache off.
+    # see (the home page's lists as dates pass; without Redis, other processes' changes).
+    # 0 turns the cache off.
     "CACHE_TIMEOUT": 60,
     # With Redis, seconds an article's or a consultation's page lives at most: their stamp
     # sees everything they show (comments, names, the countdown), so this only bounds the

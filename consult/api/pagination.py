@@ -4,29 +4,24 @@ A cursor is the last row's sort key, base64url-encoded JSON. Pages never skip or
 row when rows are added meanwhile (OFFSET pages would), and each page costs one index seek.
 """
 
-import base64
-import binascii
-import json
 from datetime import datetime
 
 from flask import request, url_for
 
 from consult.api.params import bad
+from consult.core.keyset import pack, unpack
 from consult.extensions import db
 
 
 def encode_cursor(values):
-    raw = json.dumps(values, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack(values)
 
 
 def _decode(cursor):
-    if len(cursor) > 200:
+    values = unpack(cursor, max_length=200)
+    if values is None:
         raise bad("cursor", "invalid cursor")
-    try:
-        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise bad("cursor", "invalid cursor") from None
+    return values
 
 
 def decode_keyset(cursor):

@@ -37,24 +37,36 @@ class KeysetPage:
         return self.previous is None
 
 
-def encode(key):
-    """A row's sort key as a cursor (datetimes as ISO text)."""
-    values = [{"t": v.isoformat()} if isinstance(v, datetime) else v for v in key]
+def pack(values):
+    """JSON values as an opaque cursor (base64url, no padding)."""
     raw = json.dumps(values, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(cursor, types):
-    """The key a cursor holds, its values of the given Python ``types`` in order, or None."""
-    if not cursor or len(cursor) > _MAX_CURSOR:
+def unpack(cursor, max_length=_MAX_CURSOR):
+    """The JSON values a cursor holds, or None when it is not one of ours."""
+    if not cursor or len(cursor) > max_length:
         return None
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(values, list) or len(values) != len(types):
-            return None
+        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+
+
+def encode(key):
+    """A row's sort key as a cursor (datetimes as ISO text)."""
+    return pack([{"t": v.isoformat()} if isinstance(v, datetime) else v for v in key])
+
+
+def decode(cursor, types):
+    """The key a cursor holds, its values of the given Python ``types`` in order, or None."""
+    values = unpack(cursor)
+    if not isinstance(values, list) or len(values) != len(types):
+        return None
+    try:
         key = tuple(datetime.fromisoformat(v["t"]) if isinstance(v, dict) else v
                     for v in values)
-    except (binascii.Error, ValueError, UnicodeDecodeError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
     for value, kind in zip(key, types, strict=True):
         if type(value) is not kind or kind is int and not -_BIGGEST <= value <= _BIGGEST:
@@ -85,9 +97,8 @@ def _beyond(order, key):
     return and_(first <= key[0] if descending else first >= key[0], or_(*branches))
 
 
-def _ordered(order, reverse=False):
-    return [column.desc() if descending != reverse else column.asc()
-            for column, descending in order]
+def _ordered(order):
+    return [column.desc() if descending else column.asc() for column, descending in order]
 
 
 def page(query, order, key_of, per_page, cursor=None, total=None):

@@ -58,7 +58,8 @@ def _filtered(tab, consultation_id, section_id, reason):
 
 
 def queue_order(sort):
-    """The queue's order as [(column, descending)], and the columns to select for it."""
+    """The queue's order as [(column, descending)], and what to join to the comments for it
+    (the open reports' counts, for "most reported")."""
     if sort == "reports":
         counts = _report_counts()
         reports = func.coalesce(counts.c.reports, 0)

@@ -106,14 +106,18 @@ def queue_email(notification):
 
 # ---- the list ---------------------------------------------------------------------------
 
-def _site_kinds(user):
-    return [kind for kind, choice in preferences_of(user).items() if choice["on_site"]]
+def _shown_on_site(user):
+    """The conditions on the user's notifications of the kinds they show on the site (a kind
+    without a preference row is shown): one subquery, no query of its own."""
+    hidden = select(NotificationPreference.kind).where(
+        NotificationPreference.user_id == user.id, NotificationPreference.on_site.is_(False))
+    return (Notification.user_id == user.id, Notification.kind.in_(list(KINDS)),
+            Notification.kind.not_in(hidden))
 
 
 def notification_page(user, page, per_page=20):
     """The user's notifications of the kinds they show on the site, newest first."""
-    query = (select(Notification)
-             .where(Notification.user_id == user.id, Notification.kind.in_(_site_kinds(user)))
+    query = (select(Notification).where(*_shown_on_site(user))
              .order_by(Notification.created_at.desc(), Notification.id.desc()))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
@@ -123,11 +127,8 @@ def unread_count(user):
     one query (it runs for every page a signed-in member is served)."""
     from sqlalchemy import func
 
-    hidden = select(NotificationPreference.kind).where(
-        NotificationPreference.user_id == user.id, NotificationPreference.on_site.is_(False))
     return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None),
-        Notification.kind.in_(list(KINDS)), Notification.kind.not_in(hidden)))
+        *_shown_on_site(user), Notification.read_at.is_(None)))
 
 
 def mark_read(user, notification=None, now=None):
