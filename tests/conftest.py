@@ -7,6 +7,7 @@ postgresql+psycopg://postgres@127.0.0.1:5432/test) to run the same tests on Post
 import os
 
 import pytest
+from sqlalchemy import inspect, text
 
 from consult import create_app
 from consult.extensions import db
@@ -33,15 +34,36 @@ def make_app(tmp_path, **overrides):
     return create_app(config)
 
 
+def empty_database():
+    """Every table, empty. SQLite: a new file per test, so the schema is created. PostgreSQL,
+    where creating it costs ~0.4 s a test (most of the suite's time there): the tables a
+    previous test left are emptied, children first, and their id sequences restarted; the
+    schema is created again only when a table is missing (a test dropped them)."""
+    tables = db.metadata.sorted_tables
+    if (db.engine.dialect.name != "postgresql"
+            or not {t.name for t in tables} <= set(inspect(db.engine).get_table_names())):
+        db.drop_all()
+        db.create_all()
+        return
+    for table in reversed(tables):
+        db.session.execute(table.delete())
+    db.session.execute(text(
+        "DO $$ DECLARE s record; BEGIN FOR s IN SELECT sequence_schema, sequence_name "
+        "FROM information_schema.sequences WHERE sequence_schema = current_schema() LOOP "
+        "EXECUTE format('ALTER SEQUENCE %I.%I RESTART', s.sequence_schema, s.sequence_name); "
+        "END LOOP; END $$"))
+    db.session.commit()
+
+
 @pytest.fixture
 def app(tmp_path):
     app = make_app(tmp_path)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        empty_database()
         yield app
         db.session.remove()
-        db.drop_all()
+        if db.engine.dialect.name != "postgresql":
+            db.drop_all()
         db.engine.dispose()
         close_searchers()
 

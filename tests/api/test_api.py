@@ -9,7 +9,7 @@ from consult.core.db_setup import utcnow
 from consult.drafts.services import close_consultation
 from consult.extensions import db
 from consult.moderation.services import moderate_comment
-from tests.conftest import make_app
+from tests.conftest import empty_database, make_app
 from tests.factories import article, make_agency, make_comment, make_consultation, make_user
 
 
@@ -250,7 +250,7 @@ def test_other_methods_and_bodies_get_json_errors(client):
 def test_rate_limit_is_per_ip_with_a_json_429(tmp_path):
     app = make_app(tmp_path, RATE_LIMITS_ENABLED=True, RATE_LIMIT_API="3 per minute")
     with app.app_context():
-        db.create_all()
+        empty_database()
         client = app.test_client()
         codes = [client.get("/api/v1/consultations").status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]

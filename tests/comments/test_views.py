@@ -2,7 +2,7 @@ import re
 
 from consult.comments.models import Comment
 from consult.extensions import db
-from tests.conftest import make_app
+from tests.conftest import empty_database, make_app
 from tests.factories import article, login, make_comment, make_consultation, make_user
 
 HOSTILE = ('<script>alert("x")</script> [a](javascript:alert(1)) '
@@ -223,7 +223,7 @@ def test_bad_cursors_give_the_first_page(client):
 def test_forms_are_protected_by_csrf(tmp_path):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        db.create_all()
+        empty_database()
         consultation, user = _open_world()
         client = app.test_client()
         response = client.post("/dang-nhap", data={"email": user.email, "password": "x"})

@@ -6,7 +6,7 @@ from consult.comments.models import Comment
 from consult.extensions import db
 from consult.moderation import queue, services
 from consult.moderation.models import Flag, ModerationAction
-from tests.conftest import LOGIN, ROLES, check_access, make_app
+from tests.conftest import LOGIN, ROLES, check_access, empty_database, make_app
 from tests.factories import PASSWORD, login, make_comment, make_consultation, make_user
 
 ROUTES = [
@@ -234,7 +234,7 @@ def _limited_app(tmp_path, **limits):
 def test_rate_limit_on_comments_gives_a_clear_429(tmp_path):
     app = _limited_app(tmp_path, RATE_LIMIT_COMMENT="2 per minute")
     with app.app_context():
-        db.create_all()
+        empty_database()
         consultation = make_consultation()
         user = make_user()
         db.session.commit()
@@ -264,7 +264,7 @@ def test_several_processes_share_the_limits_through_redis(tmp_path, redis_prefix
     two = _limited_app(tmp_path, **settings)
     limiter.reset()
     with one.app_context():
-        db.create_all()
+        empty_database()
         consultation = make_consultation()
         user = make_user()
         db.session.commit()
@@ -290,7 +290,7 @@ def test_several_processes_share_the_limits_through_redis(tmp_path, redis_prefix
 def test_failed_logins_are_throttled_per_account_without_revealing_it(tmp_path):
     app = _limited_app(tmp_path, RATE_LIMIT_FAILED_LOGIN="3 per minute")
     with app.app_context():
-        db.create_all()
+        empty_database()
         user = make_user()
         db.session.commit()
         client = app.test_client()

@@ -80,11 +80,11 @@ def test_follow_button_on_the_consultation_page(client):
 
 
 def test_follow_needs_a_csrf_token(tmp_path):
-    from tests.conftest import make_app
+    from tests.conftest import empty_database, make_app
 
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        db.create_all()
+        empty_database()
         consultation = make_consultation()
         user = make_user()
         db.session.commit()
