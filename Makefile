@@ -36,15 +36,13 @@ run: install
 	$(FLASK) consult search reindex
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## make serve: the site under gunicorn with several workers, each with a few threads
-## (WORKERS=4 THREADS=4 PORT=8000; docs/operations.md)
+## make serve: the site under gunicorn with several workers (WORKERS=4 PORT=8000)
 WORKERS ?= 4
-THREADS ?= 4
 PORT ?= 8000
 serve: install
 	$(BIN)/pip install -q -e '.[serve]'
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
 
 ## make bench: the load benchmark (BENCH_ARGS="--comments 100000 --databases sqlite ...";
 ## defaults: 1,000,000 comments, SQLite and PostgreSQL, 2 and 4 workers; docs/benchmarks/load.md)

@@ -136,7 +136,8 @@ class Chaos:
         elif roll < 0.8:
             os.killpg(self.server.pid, signal.SIGKILL)  # master and workers at once
             self.server.popen.wait()
-            self.server = self.server.again()
+            self.server = Gunicorn(self.server.workers_count, self.server.env,
+                                   self.server.log_path, port=self.server.port).start()
             self.kills["gunicorn"] += 1
         else:
             self.indexer.kill()
@@ -148,7 +149,8 @@ class Chaos:
     def revive(self):
         """Make sure everything runs again (a kill may have come last)."""
         if not self.server.alive():
-            self.server = self.server.again()
+            self.server = Gunicorn(self.server.workers_count, self.server.env,
+                                   self.server.log_path, port=self.server.port).start()
         if not self.indexer.alive():
             self.indexer.start()
 
@@ -207,7 +209,7 @@ def run_once(kind, args, folder):
     rng, run = random.Random(args.seed), secrets.token_hex(3)
     texts = generate_texts(200, seed=args.seed, noisy_share=0)
     indexer = search_worker(env, folder).start()
-    server = Gunicorn(args.workers, env, folder / "gunicorn.log", threads=args.threads).start()
+    server = Gunicorn(args.workers, env, folder / "gunicorn.log").start()
     server.wait_ready()
     chaos = Chaos(server, indexer, rng, folder)
     deadline = time.monotonic() + args.duration
@@ -275,7 +277,6 @@ def main(argv=None):
     parser.add_argument("--pg-url", default=PG_URL, help="a database the benchmark may wipe")
     parser.add_argument("--comments", type=int, default=10_000, help="seeded beforehand")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--duration", type=float, default=120)
     parser.add_argument("--kill-every", type=float, default=3, help="mean seconds between kills")

@@ -4,8 +4,7 @@
 
 For each database: seed it (bench/seed.py), build the search index with
 `flask --app app consult search reindex`; then for each number of workers start
-`gunicorn --workers N --threads T --bind 127.0.0.1:PORT app:app` (T: ``--threads``, 4 as
-`make serve`) and the search worker
+`gunicorn --workers N --bind 127.0.0.1:PORT app:app` and the search worker
 (`consult search worker`, web with CONSULT_SEARCH_INLINE=0) and replay, with locust
 (bench/load_client.py):
 
@@ -93,8 +92,7 @@ def serve_and_replay(kind, workers, env, consultations, folder, args):
     rows = []
     env = {**env, "CONSULT_CACHE_KEY_PREFIX": f"bench-{kind}-{workers}-{time.time_ns()}:"}
     indexer = search_worker(env, folder).start()
-    server = Gunicorn(workers, env, folder / f"gunicorn-{workers}.log",
-                      threads=args.threads).start()
+    server = Gunicorn(workers, env, folder / f"gunicorn-{workers}.log").start()
     try:
         server.wait_ready()
         for name, mode, users, think, duration in phases(args):
@@ -114,7 +112,7 @@ def serve_and_replay(kind, workers, env, consultations, folder, args):
 
 def ceiling(workers, folder, args):
     server = Gunicorn(workers, dict(os.environ), folder / f"trivial-{workers}.log",
-                      app="bench.trivial_app:app", threads=args.threads).start()
+                      app="bench.trivial_app:app").start()
     try:
         server.wait_ready()
         with MemoryWatch(server) as memory:
@@ -140,7 +138,6 @@ def print_report(rows, args):
           f"(comments: {args.burst_duration:g} s); {os.cpu_count()} cores, "
           f"{platform.python_implementation()} {platform.python_version()}; load generator "
           f"on the same machine")
-    print(f"gunicorn: {args.threads} thread(s) per worker")
     print(f"mix: {args.users} users, think 0–{2 * args.think:g} s; reads and ceiling: "
           f"{args.users} users, no think time; comments: {args.burst_users} users")
     header = (f"{'database':<12}{'wk':>3} {'phase':<9}{'page':<14}{'req/s':>8}{'p50 ms':>8}"
@@ -211,8 +208,6 @@ def main(argv=None):
     parser.add_argument("--redis-url", default="", help="e.g. redis://127.0.0.1:6379/5: "
                         "rate limits (generous) shared through Redis")
     parser.add_argument("--workers", default="2,4", help="gunicorn worker counts")
-    parser.add_argument("--threads", type=int, default=4,
-                        help="threads per worker (make serve's default; 1: sync workers)")
     parser.add_argument("--phases", default="cold,mix,reads,comments",
                         help="of single (one user reading: service times), cold (the mix on "
                              "the fresh server: caches empty), mix, reads, comments")

@@ -18,9 +18,6 @@ from whoosh.writing import CLEAR, LockError
 from consult.search.schema import Codec, make_schema
 
 _lock = threading.RLock()
-#: one search at a time in a process: Whoosh's readers seek and read file objects they share
-#: (a gunicorn worker with several threads serves other pages meanwhile)
-_searching = threading.RLock()
 _searchers = {}
 _retired = []  # searchers replaced by a newer one, closed when no search reads them
 _readers = {}  # id(searcher) → searches reading it now
@@ -114,20 +111,18 @@ def searcher():
 
 @contextmanager
 def reading():
-    """The current searcher, marked as read until the block ends; the block is the only
-    search of the process meanwhile (other threads' searches wait for it)."""
-    with _searching:
+    """The current searcher, marked as read until the block ends."""
+    with _lock:
+        current = searcher()
+        _readers[id(current)] = _readers.get(id(current), 0) + 1
+    try:
+        yield current
+    finally:
         with _lock:
-            current = searcher()
-            _readers[id(current)] = _readers.get(id(current), 0) + 1
-        try:
-            yield current
-        finally:
-            with _lock:
-                _readers[id(current)] -= 1
-                if not _readers[id(current)]:
-                    del _readers[id(current)]
-                _close_unread()
+            _readers[id(current)] -= 1
+            if not _readers[id(current)]:
+                del _readers[id(current)]
+            _close_unread()
 
 
 def _close_unread():
