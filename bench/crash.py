@@ -136,8 +136,7 @@ class Chaos:
         elif roll < 0.8:
             os.killpg(self.server.pid, signal.SIGKILL)  # master and workers at once
             self.server.popen.wait()
-            self.server = Gunicorn(self.server.workers_count, self.server.env,
-                                   self.server.log_path, port=self.server.port).start()
+            self.server = self.server.again()
             self.kills["gunicorn"] += 1
         else:
             self.indexer.kill()
@@ -149,8 +148,7 @@ class Chaos:
     def revive(self):
         """Make sure everything runs again (a kill may have come last)."""
         if not self.server.alive():
-            self.server = Gunicorn(self.server.workers_count, self.server.env,
-                                   self.server.log_path, port=self.server.port).start()
+            self.server = self.server.again()
         if not self.indexer.alive():
             self.indexer.start()
 

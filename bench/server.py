@@ -116,11 +116,15 @@ class Gunicorn(Process):
     """``gunicorn --workers N --bind 127.0.0.1:PORT app:app`` (``make serve``)."""
 
     def __init__(self, workers, env, log_path, app="app:app", port=None):
-        self.port, self.workers_count = port or free_port(), workers
+        self.port, self.workers_count, self.app = port or free_port(), workers, app
         self.url = f"http://{HOST}:{self.port}"
         super().__init__([sys.executable, "-m", "gunicorn", "--workers", str(workers),
                           "--bind", f"{HOST}:{self.port}", "--timeout", "60",
                           "--graceful-timeout", "5", app], env, log_path)
+
+    def again(self):
+        """A new gunicorn like this one, on the same port (after it was killed), started."""
+        return Gunicorn(self.workers_count, self.env, self.log_path, self.app, self.port).start()
 
     def wait_ready(self, timeout=60, path="/"):
         """Until a request answers (any status); raises if gunicorn died or timed out."""
