@@ -3,6 +3,7 @@
 from flask import Flask
 
 from consult.config import flask_config, load_settings
+from consult.core.memory import map_large_blocks
 
 
 def create_app(config=None):
@@ -25,6 +26,7 @@ def create_app(config=None):
 
     _init_extensions(app)
     _register_blueprints(app)
+    map_large_blocks()  # a web worker's memory stays near what it uses (consult/core/memory)
     if settings["PROXY_HOPS"]:  # behind a load balancer: the client's address, per-IP limits
         from werkzeug.middleware.proxy_fix import ProxyFix
 

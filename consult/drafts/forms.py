@@ -14,7 +14,6 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from consult.core.forms import choices, length, required
-from consult.drafts.docx_import import read_draft_upload
 from consult.drafts.models import DOCUMENT_TYPES
 
 # .doc is let through so that the reader can say what to do with it (save as .docx)
@@ -63,6 +62,8 @@ class NewVersionForm(FlaskForm):
 
 def submitted_text(form):
     """The uploaded file's text (.docx converted, .txt / .md decoded), else the pasted text."""
+    from consult.drafts.docx_import import read_draft_upload  # python-docx: on first use
+
     upload = form.upload.data
     if upload and getattr(upload, "filename", ""):
         return read_draft_upload(upload.filename, upload.read())

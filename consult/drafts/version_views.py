@@ -24,7 +24,6 @@ from consult.core.permissions import require, roles_required
 from consult.core.timeutil import from_local
 from consult.drafts import versions
 from consult.drafts.diff import article_change
-from consult.drafts.export import version_docx, version_text
 from consult.drafts.forms import NewVersionForm, submitted_text
 from consult.drafts.models import STATUS_CLOSED, STATUS_DRAFT, STATUS_OPEN, Section
 from consult.drafts.services import find_article, find_consultation
@@ -89,6 +88,8 @@ def _download_name(consultation, version, extension):
 @bp.get("/c/<slug>/phien-ban/<int:number>.docx")
 def export_docx(slug, number):
     """Anyone who may see the consultation: the version as a Word file."""
+    from consult.drafts.export import version_docx  # python-docx: on first use only
+
     consultation = _viewable(slug)
     version = _version(consultation, number)
     return send_file(io.BytesIO(version_docx(version)), mimetype=DOCX_MIMETYPE,
@@ -99,6 +100,8 @@ def export_docx(slug, number):
 @bp.get("/c/<slug>/phien-ban/<int:number>.txt")
 def export_text(slug, number):
     """Anyone who may see the consultation: the version as plain text (UTF-8)."""
+    from consult.drafts.export import version_text
+
     consultation = _viewable(slug)
     version = _version(consultation, number)
     name = _download_name(consultation, version, "txt")

@@ -2,7 +2,6 @@
 
 from datetime import UTC
 
-from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,6 +20,8 @@ def _aware(value):
 
 
 def _feed(consultations, title, self_url, page_url):
+    from feedgen.feed import FeedGenerator  # with lxml: on the first feed, not in every worker
+
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(title)
