@@ -18,8 +18,9 @@ For each database: seed it (bench/seed.py), build the search index with
   have logged in;
 
 then the same gunicorn settings serving a trivial Flask route (bench/trivial_app.py) as the
-ceiling. The peak memory of each gunicorn worker (resident, and private: without the shared
-pages of the search index's files) is sampled during every phase.
+ceiling. The peak memory of each gunicorn worker is sampled during every phase: resident
+(the target's measure), private (its own heap) and proportional (Pss: the shared libraries'
+pages divided among the processes that map them).
 
 Targets (issue 7): article p95 ≤ 100 ms at 100 concurrent users; ≥ 300 req/s for the reads;
 ≥ 100 comments/s accepted; 0 errors; ≤ 300 MB per worker.
@@ -101,7 +102,8 @@ def serve_and_replay(kind, workers, env, consultations, folder, args):
                                           consultations), folder)
             rows.append({"database": kind, "workers": workers, "phase": name, "users": users,
                          "think": think, "rss_mb": memory.peak(),
-                         "private_mb": memory.private_peak(), **result})
+                         "private_mb": memory.peak("private"), "pss_mb": memory.peak("pss"),
+                         **result})
             print(f"[{kind}, {workers} workers] {name}: {result['rps']:.0f} req/s, "
                   f"{result['failures']} errors", flush=True)
     finally:
@@ -122,7 +124,7 @@ def ceiling(workers, folder, args):
         server.stop()
     return {"database": "trivial app", "workers": workers, "phase": "ceiling",
             "users": args.users, "think": 0, "rss_mb": memory.peak(),
-            "private_mb": memory.private_peak(), **result}
+            "private_mb": memory.peak("private"), "pss_mb": memory.peak("pss"), **result}
 
 
 # ---- report --------------------------------------------------------------------------------
@@ -141,7 +143,7 @@ def print_report(rows, args):
     print(f"mix: {args.users} users, think 0–{2 * args.think:g} s; reads and ceiling: "
           f"{args.users} users, no think time; comments: {args.burst_users} users")
     header = (f"{'database':<12}{'wk':>3} {'phase':<9}{'page':<14}{'req/s':>8}{'p50 ms':>8}"
-              f"{'p95 ms':>8}{'p99 ms':>8}{'errors':>9}{'RSS/wk MB':>11}{'private':>9}")
+              f"{'p95 ms':>8}{'p99 ms':>8}{'errors':>9}{'RSS/wk MB':>11}{'private':>9}{'Pss':>6}")
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -157,8 +159,8 @@ def print_report(rows, args):
             share = stats["failures"] / stats["count"] * 100 if stats["count"] else 0
             latency = ("".join(f"{_ms(stats[p]):>8}" for p in ("p50", "p95", "p99"))
                        if stats["p50"] is not None else " " * 24)
-            memory = (f"{row['rss_mb']:>11.0f}{row['private_mb']:>9.0f}" if page == "all"
-                      else "")
+            memory = (f"{row['rss_mb']:>11.0f}{row['private_mb']:>9.0f}{row['pss_mb']:>6.0f}"
+                      if page == "all" else "")
             print(f"{lead}{page:<14}{stats['rps']:>8.1f}{latency}{share:>8.2f}%{memory}")
             first = False
         if row["phase"] == "comments":
@@ -193,7 +195,7 @@ def print_targets(rows):
         checks.append(f"errors {row['failures']} {'✓' if row['failures'] == 0 else '✗'}")
         checks.append(f"RSS {row['rss_mb']:.0f} MB "
                       f"{'✓' if row['rss_mb'] <= TARGETS['rss_mb'] else '✗'} (≤ 300; "
-                      f"private {row['private_mb']:.0f} MB)")
+                      f"private {row['private_mb']:.0f} MB, Pss {row['pss_mb']:.0f} MB)")
         print(label, "; ".join(checks))
 
 

@@ -50,15 +50,19 @@ def flask_command(env, *args, check=True, timeout=None):
 
 
 def memory_mb(pid):
-    """(resident, of which private) memory of a process in MB, or None once it has gone.
+    """(resident, private, proportional) memory of a process in MB, or None once it has gone.
 
-    Resident (VmRSS) also counts the pages of files the process has mapped and touched —
-    for a web worker mostly the search index, one copy of which the operating system
-    shares between all workers; private (RssAnon) is the worker's own heap."""
+    Resident (VmRSS) also counts the pages of the shared libraries the process runs (Python,
+    numpy, OpenSSL…: ~25–35 MB for a web worker), one copy of which every process on the
+    machine shares; private (RssAnon) is the worker's own heap; proportional (Pss) counts
+    each shared page as its share among the processes that map it."""
     try:
         fields = dict(line.split(":", 1) for line in
                       Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["RssAnon"].split()[0]) / 1024
+        rollup = dict(line.split(":", 1) for line in
+                      Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        return tuple(int(value.split()[0]) / 1024 for value in
+                     (fields["VmRSS"], fields["RssAnon"], rollup["Pss"]))
     except (OSError, KeyError, ValueError):
         return None
 
@@ -147,11 +151,11 @@ class Gunicorn(Process):
 
 class MemoryWatch:
     """Samples the memory of a gunicorn's workers every ``every`` seconds; keeps the peaks of
-    each one's resident and private memory."""
+    each one's resident, private and proportional memory (``memory_mb``)."""
 
     def __init__(self, server, every=0.5):
         self.server, self.every = server, every
-        self.peaks, self.private_peaks = {}, {}
+        self.peaks = {"rss": {}, "private": {}, "pss": {}}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -159,9 +163,10 @@ class MemoryWatch:
         while not self._stop.is_set():
             for pid in self.server.workers():
                 sample = memory_mb(pid)
-                if sample is not None:
-                    self.peaks[pid] = max(sample[0], self.peaks.get(pid, 0))
-                    self.private_peaks[pid] = max(sample[1], self.private_peaks.get(pid, 0))
+                if sample is None:  # the worker has gone (a kill, a restart)
+                    continue
+                for kind, value in zip(self.peaks, sample, strict=True):
+                    self.peaks[kind][pid] = max(value, self.peaks[kind].get(pid, 0))
             self._stop.wait(self.every)
 
     def __enter__(self):
@@ -172,13 +177,9 @@ class MemoryWatch:
         self._stop.set()
         self._thread.join()
 
-    def peak(self):
-        """The largest resident size of any worker (MB)."""
-        return max(self.peaks.values(), default=0.0)
-
-    def private_peak(self):
-        """The largest private memory of any worker (MB)."""
-        return max(self.private_peaks.values(), default=0.0)
+    def peak(self, kind="rss"):
+        """The largest ``kind`` ("rss", "private" or "pss") memory of any worker (MB)."""
+        return max(self.peaks[kind].values(), default=0.0)
 
 
 def search_worker(env, folder):

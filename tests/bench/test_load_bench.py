@@ -21,7 +21,8 @@ def test_load_benchmark_runs_at_tiny_size(capsys, tmp_path):
     assert [r["phase"] for r in site] == ["cold", "mix", "comments"]
     assert all(r["failures"] == 0 for r in rows), [r["errors"] for r in rows]
     assert {"home", "article", "search"} <= set(site[1]["requests"])
-    assert site[2]["accepted_comments"] > 0 and site[2]["rss_mb"] >= site[2]["private_mb"] > 0
+    assert site[2]["accepted_comments"] > 0
+    assert site[2]["rss_mb"] >= max(site[2]["pss_mb"], site[2]["private_mb"]) > 0
     assert rows[-1]["database"] == "trivial app" and rows[-1]["count"] > 0
 
 
