@@ -1,5 +1,7 @@
 """consult — public consultation on draft legal documents."""
 
+import os
+
 from flask import Flask
 
 from consult.config import flask_config, load_settings
@@ -37,10 +39,13 @@ def create_app(config=None):
 
 def _init_extensions(app):
     from consult.core import db_setup, i18n, pagecache
-    from consult.extensions import csrf, db, limiter, login_manager, migrate
+    from consult.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_project_root() / "migrations"))
+    if _runs_commands(app):
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(_project_root() / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -49,6 +54,14 @@ def _init_extensions(app):
     i18n.init_app(app)
     db_setup.init_app(app)
     pagecache.init_app(app)
+
+
+def _runs_commands(app):
+    """Whether this process may run ``flask db …`` (Flask-Migrate's commands): the ``flask``
+    command says so in FLASK_RUN_FROM_CLI, tests run commands through the app. A gunicorn
+    worker never does, and Flask-Migrate brings alembic (~10 MB) into every process that
+    imports it."""
+    return app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true"
 
 
 def _register_blueprints(app):

@@ -1,13 +1,17 @@
 """What a web worker holds: no export libraries until they are used, large blocks mapped."""
 
+import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-#: libraries only exports, imports and feeds need (python-docx, lxml, fpdf2, scikit-learn)
-HEAVY = ("docx", "lxml", "feedgen", "fpdf", "sklearn", "scipy")
+ROOT = Path(__file__).resolve().parents[2]
+#: libraries only exports, imports, feeds and migrations need (python-docx, lxml, fpdf2,
+#: scikit-learn, Flask-Migrate with alembic)
+HEAVY = ("docx", "lxml", "feedgen", "fpdf", "sklearn", "scipy", "flask_migrate", "alembic")
 
 
 def _modules_after(code):
@@ -26,6 +30,16 @@ def test_a_web_process_loads_no_export_library(tmp_path):
             f"for url in ('/', '/search?q=a'):\n"
             f"    assert app.test_client().get(url).status_code == 200")
     assert _modules_after(code) == ""
+
+
+def test_the_flask_command_still_migrates(tmp_path):
+    env = {**os.environ, "CONSULT_INSTANCE_PATH": str(tmp_path), "CONSULT_DATABASE_URL": ""}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    current = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "current"],
+                             capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    assert "(head)" in current.stdout
 
 
 def test_the_export_libraries_load_on_first_use():
