@@ -11,9 +11,10 @@ from consult.api import params, queries, serializers
 from consult.api.consultation_views import consultation_or_404, section_or_404
 from consult.api.export import csv_stream
 from consult.api.http import bp, json_response, page_payload
-from consult.api.pagination import decode_page, encode_cursor, keyset_page, next_url
+from consult.api.pagination import decode_page, keyset_page, next_url
 from consult.api.params import bad
 from consult.comments.models import STANCES, STATUS_PUBLISHED, Comment
+from consult.core.keyset import pack
 from consult.drafts.models import Section
 from consult.extensions import db
 from consult.search.query import MAX_QUERY_CHARS, search
@@ -47,7 +48,7 @@ def _searched(consultation, section_id, filters, q, cursor, limit):
         queries.published_comments(consultation.id, section_id, **filters, ids=ids))}
     rows = [found[i] for i in ids if i in found]
     more = page * limit < result.total
-    return rows, encode_cursor({"page": page + 1}) if more else None
+    return rows, pack({"page": page + 1}) if more else None
 
 
 def _comment_list(consultation, section_id=None):

@@ -13,10 +13,6 @@ from consult.core.keyset import pack, unpack
 from consult.extensions import db
 
 
-def encode_cursor(values):
-    return pack(values)
-
-
 def _decode(cursor):
     values = unpack(cursor, max_length=200)
     if values is None:
@@ -71,7 +67,7 @@ def keyset_page(query, created_column, id_column, cursor, limit):
         return rows, None
     rows = rows[:limit]
     last = rows[-1]
-    return rows, encode_cursor([last.created_at.isoformat(), last.id])
+    return rows, pack([last.created_at.isoformat(), last.id])
 
 
 def next_url(cursor):
