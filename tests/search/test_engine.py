@@ -211,6 +211,41 @@ def test_a_replaced_searcher_is_closed_once_no_search_reads_it(app):
         assert current is searcher() and not current.is_closed
 
 
+def _leaves_by_segment(opened):
+    return {leaf.segment().segment_id(): leaf for leaf, _base in opened.reader().leaf_readers()}
+
+
+def test_a_new_searcher_reuses_the_readers_of_unchanged_segments(app):
+    """After a commit only the new segment gets a reader (an old one would read every
+    document's stored-field offsets again); a segment whose deletions changed gets a new one,
+    and a replaced searcher closes only the readers nobody shares."""
+    from consult.search.index import reading
+
+    consultation = make_consultation()
+    _thread(consultation, 30, "Lệ phí trước bạ cần giảm")
+    with reading() as first:
+        assert search("lệ phí", kind="comment").total == 30
+        old = _leaves_by_segment(first)
+        _thread(consultation, 2, "Lệ phí mới")
+        second = searcher()
+        new = _leaves_by_segment(second)
+        assert second is not first and len(new) == len(old) + 1
+        assert all(new[key] is leaf for key, leaf in old.items())
+    assert first.is_closed and not any(leaf.is_closed for leaf in new.values())
+    result = search("lệ phí", kind="comment", sort="date")
+    assert result.total == 32 and result.hits[-1].snippet  # stored fields still readable
+
+    gone = db.session.get(Comment, result.hits[-1].object_id)  # in the first segment
+    withdraw_comment(gone.author, gone)
+    _index()
+    result = search("lệ phí", kind="comment")
+    third = _leaves_by_segment(searcher())
+    changed = [key for key, leaf in third.items() if key in new and leaf is not new[key]]
+    assert len(changed) == 1 and new[changed[0]].is_closed
+    assert result.total == 31 and gone.id not in _ids(result)
+    assert all(not leaf.is_closed for leaf in third.values())
+
+
 def _thread(consultation, count, body):
     for number in range(count):
         make_comment(consultation, author=make_user(), body=f"{body} (ý kiến {number})")
