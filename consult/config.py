@@ -58,8 +58,9 @@ DEFAULTS = {
     "DISPLAY_TIMEZONE": "Asia/Ho_Chi_Minh",
     # Default UI language.
     "DEFAULT_LOCALE": "vi",
-    # werkzeug password hashing method (tests use a fast one).
-    "PASSWORD_HASH_METHOD": "scrypt",
+    # Password hashes: "argon2id" (OWASP's parameters), or a werkzeug method such as
+    # "pbkdf2:sha256:1000" (tests use that fast one); consult/accounts/passwords.py.
+    "PASSWORD_HASH_METHOD": "argon2id",
     # A published comment is hidden automatically after this many distinct reports.
     "AUTO_HIDE_REPORTS": 3,
     # Rate limits (Flask-Limiter syntax; several separated by ";"). Storage: Redis when

@@ -6,8 +6,8 @@ from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from consult.accounts.passwords import hash_password, needs_rehash, verify_password
 from consult.core import pagecache
 from consult.core.db_setup import TimestampMixin
 from consult.extensions import db
@@ -64,11 +64,14 @@ class User(UserMixin, TimestampMixin, db.Model):
             self, ("display_name", "kind", "organisation_name", "deleted_at"))
 
     def set_password(self, password):
-        method = current_app.config["CONSULT_PASSWORD_HASH_METHOD"]
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = hash_password(password, _hash_method())
 
     def check_password(self, password):
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
+
+    def password_needs_rehash(self):
+        """Whether the stored hash is of an older kind than the site makes now."""
+        return needs_rehash(self.password_hash, _hash_method())
 
     @property
     def is_active(self):
@@ -110,3 +113,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.id} {self.role}>"
+
+
+def _hash_method():
+    return current_app.config["CONSULT_PASSWORD_HASH_METHOD"]

@@ -70,12 +70,16 @@ def register_user(email, password, display_name, kind=KIND_CITIZEN, organisation
 
 
 def authenticate(email, password):
-    """Return the active user with this e-mail and password, else None (no hint which failed)."""
+    """Return the active user with this e-mail and password, else None (no hint which failed).
+
+    A hash of an older kind is replaced by a new one while the password is at hand."""
     user = find_user_by_email(email)
     if user is None or not user.check_password(password or ""):
         return None
     if not user.is_active:
         return None
+    if user.password_needs_rehash():
+        user.set_password(password)
     return user
 
 

@@ -81,6 +81,7 @@ def login():
             form.form_errors.append(_("E-mail hoặc mật khẩu không đúng."))
         else:
             login_user(user, remember=form.remember.data)
+            db.session.commit()  # a password hash renewed by authenticate
             flash(_("Đăng nhập thành công."), "success")
             return _redirect_next(form.next.data)
     status = 200 if request.method == "GET" else 422
