@@ -24,6 +24,9 @@ DEFAULTS = {
     # Memory each process may use to cache the arrays searches read from the index (MiB).
     # The 50 queries of bench/search.py over 1,000,000 comments need 129 MiB.
     "SEARCH_CACHE_MB": 160,
+    # Segments with at least this many documents keep the arrays searches derive from them
+    # in files beside the index (<index>-arrays), mapped by every process; 0: never.
+    "SEARCH_SHARED_MIN_DOCS": 20000,
     # Processes `consult search reindex` indexes with (one per core is right).
     "SEARCH_BUILD_PROCS": 2,
     # Redis for rate limits and caches; empty means in-process memory.
@@ -121,7 +124,7 @@ DEFAULTS = {
 }
 
 _INT_OPTIONS = {"MAX_UPLOAD_BYTES", "COMMENT_MAX_CHARS", "WORDING_MAX_CHARS", "COMMENTS_PER_PAGE",
-                "AUTO_HIDE_REPORTS", "SEARCH_CACHE_MB",
+                "AUTO_HIDE_REPORTS", "SEARCH_CACHE_MB", "SEARCH_SHARED_MIN_DOCS",
                 "SEARCH_BUILD_PROCS", "PROXY_HOPS"}
 _INT_OPTIONS |= {"API_PAGE_SIZE", "API_MAX_PAGE_SIZE", "MAIL_PORT", "MAIL_TIMEOUT",
                  "MAIL_MAX_ATTEMPTS"}

@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, LockError
 
 from consult.search.schema import Codec, make_schema
+from consult.search.shared import arrays_dir, prune
 
 _lock = threading.RLock()
 _searchers = {}
@@ -126,7 +127,7 @@ def _open_searcher(previous):
     changes every second and only its small new segments need new readers.
     """
     ix = open_index()
-    toc = index.TOC.read(ix.storage, ix.indexname, schema=ix.schema)
+    toc = _table_of_contents(ix)
     if not toc.segments:
         return ix.searcher()
     reusable = {} if previous is None else {
@@ -136,6 +137,19 @@ def _open_searcher(previous):
                for segment in toc.segments]
     return Searcher(MultiReader(readers, generation=toc.generation), fromindex=ix,
                     closereader=False)
+
+
+def _table_of_contents(ix):
+    """The index as last committed: its schema, generation and segments."""
+    return index.TOC.read(ix.storage, ix.indexname, schema=ix.schema)
+
+
+def prune_shared_arrays():
+    """Remove the shared search arrays of segments that left the index (call after a
+    commit: only the committing process knows the segments are gone for good)."""
+    ix = open_index()
+    live = {segment.segment_id() for segment in _retrying(lambda: _table_of_contents(ix)).segments}
+    prune(arrays_dir(index_dir()), live)
 
 
 def _leaves(opened):

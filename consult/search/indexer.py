@@ -22,7 +22,14 @@ from consult.search.documents import (
     section_documents,
     section_group,
 )
-from consult.search.index import LockError, commit_rebuild, open_index, rebuild_writer, writer
+from consult.search.index import (
+    LockError,
+    commit_rebuild,
+    open_index,
+    prune_shared_arrays,
+    rebuild_writer,
+    writer,
+)
 
 log = logging.getLogger("consult.search")
 TOPIC = "search"
@@ -68,6 +75,7 @@ def drain(batch_size=500, timeout=None):
         w.cancel()
         db.session.rollback()
         raise
+    prune_shared_arrays()
     db.session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([r.id for r in rows])))
     db.session.commit()
     return len(rows)
@@ -153,6 +161,7 @@ def reindex(batch_size=2000, progress=None):
     except Exception:
         w.cancel()
         raise
+    prune_shared_arrays()
     db.session.execute(delete(OutboxEntry).where(OutboxEntry.topic == TOPIC,
                                                  OutboxEntry.id <= started_at))
     db.session.commit()

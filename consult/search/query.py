@@ -22,6 +22,7 @@ from consult.search.schema import (
     word_analyzer,
 )
 from consult.search.segments import SegmentCache
+from consult.search.shared import SharedArrays, arrays_dir
 
 MAX_QUERY_CHARS = 500
 _NAMES = {"kind": {v: k for k, v in KIND_CODES.items()},
@@ -94,7 +95,9 @@ def _has_words(node):
 def _cache():
     key = current_app.config["SEARCH_INDEX"]
     if key not in _caches:
-        _caches[key] = SegmentCache(current_app.config["CONSULT_SEARCH_CACHE_MB"] * 1024 * 1024)
+        config = current_app.config
+        shared = SharedArrays(arrays_dir(key), config["CONSULT_SEARCH_SHARED_MIN_DOCS"])
+        _caches[key] = SegmentCache(config["CONSULT_SEARCH_CACHE_MB"] * 1024 * 1024, shared)
     return _caches[key]
 
 

@@ -189,10 +189,13 @@ class Segment:
 
 
 class SegmentCache:
-    """Segments by id, and an LRU of derived arrays within ``budget_bytes``."""
+    """Segments by id, and an LRU of derived arrays within ``budget_bytes``; with ``shared``
+    (consult.search.shared.SharedArrays) the arrays of large segments are mapped from files
+    every process shares."""
 
-    def __init__(self, budget_bytes):
+    def __init__(self, budget_bytes, shared=None):
         self.budget = budget_bytes
+        self.shared = shared
         self.used = 0
         self._segments = {}
         self._arrays = OrderedDict()
@@ -219,8 +222,14 @@ class SegmentCache:
         ``name`` until the budget needs the room."""
         value = self.peek(segment, name)
         if value is None:
-            value = self.store(segment, name, load())
+            value = self.store(segment, name, self._derive(segment, name, load))
         return value
+
+    def _derive(self, segment, name, load):
+        if self.shared is None or not self.shared.applies(segment, name):
+            return load()
+        value = self.shared.load(segment, name)
+        return value if value is not None else self.shared.save(segment, name, load())
 
     def peek(self, segment, name):
         """What is kept under ``name`` for ``segment``, or None."""
