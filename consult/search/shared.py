@@ -75,8 +75,10 @@ class SharedArrays:
                     _write(base.with_suffix(f".{number}.npy"), value[number])
             else:
                 _write(base.with_suffix(".npy"), value)
-        except OSError as error:
-            log.warning("search array %s not shared (%s)", base, error)
+        except OSError as error:  # e.g. a read-only disk: stop trying, say it once
+            log.warning("search arrays not shared: %s cannot be written (%s); each process "
+                        "keeps its own", self.folder, error)
+            self.min_docs = 0
             return value
         mapped = self.load(segment, name)
         return value if mapped is None else mapped

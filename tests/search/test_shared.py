@@ -96,6 +96,7 @@ def test_an_unwritable_folder_leaves_the_arrays_in_memory(app, shared):
     app.config["CONSULT_SEARCH_SHARED_MIN_DOCS"] = 1
     _new_process()
     assert _answers(shared) == expected
+    assert query._cache().shared.min_docs == 0  # tried once, then no more
 
 
 def test_folders_of_segments_that_left_the_index_are_removed(app, shared):
