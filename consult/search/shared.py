@@ -11,14 +11,17 @@ arrays ready.
 Files are written to a temporary name and renamed, so a reader sees a whole file or none;
 two processes deriving the same array at once write the same bytes. A file that cannot be
 read is derived again and replaced. The folder of a segment that left the index (merged
-away, or a rebuild) is removed by the process that commits the index (``prune``).
+away, or a rebuild) is removed by the process that commits the index (``prune``), with
+the temporary files of writers killed mid-write.
 """
 
+import contextlib
 import hashlib
 import logging
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: the derived arrays worth sharing (the rest are small, or change with deletions)
 SHARED_KINDS = {"union", "exact", "positions", "scope"}
+#: seconds after which a temporary file is taken for one whose writer died
+ABANDONED_AFTER = 600
 
 
 def arrays_dir(index_path):
@@ -59,7 +64,7 @@ class SharedArrays:
             while (path := base.with_suffix(f".{len(parts)}.npy")).exists():
                 parts.append(_mapped(path))
             return tuple(parts) if parts else None
-        except (OSError, ValueError) as error:  # a damaged file: derive it again
+        except (OSError, ValueError, EOFError) as error:  # damaged or gone: derive it again
             log.warning("search array %s unreadable (%s); deriving it again", base, error)
             return None
 
@@ -85,14 +90,23 @@ class SharedArrays:
 
 
 
-def prune(folder, live_keys):
-    """Remove the folders of segments not in ``live_keys`` (after an index commit)."""
+def prune(folder, live_keys, now=None):
+    """Remove the folders of segments not in ``live_keys`` (after an index commit), and the
+    temporary files a process killed while writing left behind."""
     folder = Path(folder)
     if not folder.is_dir():
         return
+    now = time.time() if now is None else now
     for entry in folder.iterdir():
-        if entry.is_dir() and entry.name not in live_keys:
+        if not entry.is_dir():
+            continue
+        if entry.name not in live_keys:
             shutil.rmtree(entry, ignore_errors=True)
+            continue
+        for left in entry.glob("*.tmp"):
+            with contextlib.suppress(OSError):
+                if now - left.stat().st_mtime > ABANDONED_AFTER:
+                    left.unlink()
 
 
 def _mapped(path):

@@ -7,7 +7,7 @@ from consult.extensions import db
 from consult.search import indexer, query, segments
 from consult.search.index import searcher
 from consult.search.query import search
-from consult.search.shared import arrays_dir
+from consult.search.shared import ABANDONED_AFTER, arrays_dir, prune
 from tests.factories import make_comment, make_consultation, make_user
 
 QUERIES = ["thuế", "thue", "dữ liệu", '"dữ liệu cá nhân"', "thuế NOT dữ"]
@@ -79,8 +79,8 @@ def test_small_segments_keep_their_arrays_in_memory(app, shared):
 def test_a_damaged_file_is_derived_again(app, shared):
     first = _answers(shared)
     assert _files(app)
-    for path in _files(app):
-        path.write_bytes(b"not an array")
+    for number, path in enumerate(_files(app)):
+        path.write_bytes([b"", b"not an array", path.read_bytes()[:90]][number % 3])
     _new_process()
     assert _answers(shared) == first
     assert all(np.load(path).size >= 0 for path in _files(app))  # replaced by whole files
@@ -113,3 +113,16 @@ def test_folders_of_segments_that_left_the_index_are_removed(app, shared):
     assert not before & {path.name for path in folder.iterdir()}
     _answers(shared)
     assert {path.name for path in folder.iterdir()} <= live
+
+
+def test_files_left_by_a_killed_writer_are_removed_later(app, shared):
+    _answers(shared)
+    folder = arrays_dir(app.config["SEARCH_INDEX"])
+    live = {path.name for path in folder.iterdir()}
+    left = next(iter(folder.iterdir())) / "abc.tmp"
+    left.write_bytes(b"half an array")
+    written = left.stat().st_mtime
+    prune(folder, live, now=written + 60)
+    assert left.exists()  # perhaps still being written
+    prune(folder, live, now=written + ABANDONED_AFTER + 1)
+    assert not left.exists() and {path.name for path in folder.iterdir()} == live
