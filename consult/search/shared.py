@@ -48,10 +48,11 @@ class SharedArrays:
         self.min_docs = min_docs
 
     def applies(self, segment, name):
+        """Whether the array ``name`` of ``segment`` is kept in a shared file."""
         return self.min_docs > 0 and segment.count >= self.min_docs and name[0] in SHARED_KINDS
 
     def _base(self, segment, name):
-        digest = hashlib.sha1(repr(name).encode("utf-8")).hexdigest()[:24]
+        digest = hashlib.sha1(repr(name).encode("utf-8"), usedforsecurity=False).hexdigest()[:24]
         return self.folder / segment.key / digest
 
     def load(self, segment, name):
@@ -87,7 +88,6 @@ class SharedArrays:
             return value
         mapped = self.load(segment, name)
         return value if mapped is None else mapped
-
 
 
 def prune(folder, live_keys, now=None):
