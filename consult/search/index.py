@@ -144,12 +144,13 @@ def _table_of_contents(ix):
     return index.TOC.read(ix.storage, ix.indexname, schema=ix.schema)
 
 
-def prune_shared_arrays():
-    """Remove the shared search arrays of segments that left the index (call after a
-    commit: only the committing process knows the segments are gone for good)."""
-    ix = open_index()
-    live = {segment.segment_id() for segment in _retrying(lambda: _table_of_contents(ix)).segments}
-    prune(arrays_dir(index_dir()), live)
+def prune_shared_arrays(ix):
+    """Remove the shared search arrays of segments that left ``ix`` (call after a commit:
+    only the committing process knows the segments are gone for good)."""
+    folder = arrays_dir(index_dir())
+    if folder.is_dir():  # none until a segment is large enough: nothing to read then
+        toc = _retrying(lambda: _table_of_contents(ix))
+        prune(folder, {segment.segment_id() for segment in toc.segments})
 
 
 def _leaves(opened):
@@ -178,6 +179,8 @@ def _close_unread():
     """Close the replaced searchers no search is reading, and their segment readers that no
     other searcher shares (call with ``_lock`` held)."""
     unread = [s for s in _retired if id(s) not in _readers]
+    if not unread:  # the usual case, at the end of every search
+        return
     for old in unread:
         _retired.remove(old)
     shared = {id(leaf) for kept in [*_searchers.values(), *_retired]

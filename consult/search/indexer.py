@@ -61,8 +61,9 @@ def drain(batch_size=500, timeout=None):
         .where(OutboxEntry.topic == TOPIC).order_by(OutboxEntry.id).limit(batch_size)).all()
     if not rows:
         return 0
+    ix = open_index()
     try:
-        w = writer(open_index(), **({"timeout": timeout} if timeout is not None else {}))
+        w = writer(ix, **({"timeout": timeout} if timeout is not None else {}))
     except LockError:
         log.info("search index busy; %d outbox rows left for the next drain", len(rows))
         db.session.rollback()
@@ -75,7 +76,7 @@ def drain(batch_size=500, timeout=None):
         w.cancel()
         db.session.rollback()
         raise
-    prune_shared_arrays()
+    prune_shared_arrays(ix)
     db.session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([r.id for r in rows])))
     db.session.commit()
     return len(rows)
@@ -161,7 +162,7 @@ def reindex(batch_size=2000, progress=None):
     except Exception:
         w.cancel()
         raise
-    prune_shared_arrays()
+    prune_shared_arrays(open_index())  # the rebuilt index
     db.session.execute(delete(OutboxEntry).where(OutboxEntry.topic == TOPIC,
                                                  OutboxEntry.id <= started_at))
     db.session.commit()
