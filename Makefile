@@ -56,9 +56,9 @@ bench-crash: install
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.crash $(BENCH_ARGS)
 
-## make test: install dev dependencies and run the test suite
+## make test: install dev dependencies and run the test suite, one process per core
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 ## make e2e: browser journeys and accessibility checks in Debian's Chromium (needs apt's chromium)
 e2e: install-dev

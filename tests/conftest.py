@@ -2,6 +2,8 @@
 
 The suite runs on SQLite by default; set CONSULT_TEST_DATABASE_URL (e.g.
 postgresql+psycopg://postgres@127.0.0.1:5432/test) to run the same tests on PostgreSQL.
+`make test` spreads the tests over one process per core (pytest-xdist); on PostgreSQL each
+process has a database of its own (``test_gw0``, ``test_gw1``…).
 """
 
 import os
@@ -13,7 +15,25 @@ from consult import create_app
 from consult.extensions import db
 from consult.search.index import close_searchers
 
-TEST_DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
+
+def _database_of_this_process(url):
+    """``url``, or under pytest-xdist on PostgreSQL a database of this worker's own (created
+    if missing): the tests empty the tables they start from, which they must not do to the
+    tables another worker is using."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy.engine import make_url
+
+    from bench.server import create_pg_database
+
+    own = make_url(url)
+    own = own.set(database=f"{own.database}_{worker}").render_as_string(hide_password=False)
+    create_pg_database(own)
+    return own
+
+
+TEST_DATABASE_URL = _database_of_this_process(os.environ.get("CONSULT_TEST_DATABASE_URL", ""))
 
 ROLES = ["anonymous", "citizen", "business", "staff_own", "staff_other", "moderator", "admin"]
 LOGIN = "login"  # expected outcome: redirected to the login page

@@ -53,21 +53,19 @@ def test_reuse_takes_a_seeded_database_only_while_it_still_holds_the_comments(tm
 
 def test_the_postgresql_seed_is_analysed(app):
     """After the bulk load the planner has statistics (only with PostgreSQL)."""
-    import os
-
     import pytest
     from sqlalchemy import text
 
     from bench.server import vacuum_analyze
     from consult.extensions import db
+    from tests.conftest import TEST_DATABASE_URL
     from tests.factories import make_comment
 
-    url = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
+    if not TEST_DATABASE_URL.startswith("postgresql"):
         pytest.skip("PostgreSQL only")
     make_comment()
     db.session.commit()
-    vacuum_analyze(url)
+    vacuum_analyze(TEST_DATABASE_URL)
     analysed = db.session.scalar(text(
         "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'comments'"))
     assert analysed
