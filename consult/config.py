@@ -45,6 +45,10 @@ DEFAULTS = {
     # (each page's own thread is always exact): during a surge they are counted once per
     # this many seconds instead of on every change. 0: always exact.
     "CACHE_COUNTS_LAG": 5.0,
+    # Seconds a search results page may trail the index: while comments arrive the index
+    # changes every second, and each change would otherwise give every query new keys. The
+    # index itself trails the comments by about a second (its worker). 0: never behind.
+    "CACHE_SEARCH_LAG": 5.0,
     # Entries the in-process cache keeps (used when REDIS_URL is empty; one per process).
     "CACHE_MEMORY_ITEMS": 500,
     # Prefix of the cache's keys in Redis (several sites may share one Redis).
@@ -132,7 +136,7 @@ _INT_OPTIONS |= {"CACHE_TIMEOUT", "CACHE_THREAD_TIMEOUT", "CACHE_MEMORY_ITEMS"}
 _INT_OPTIONS |= {"DOSSIER_CAMPAIGN_MIN", "DOSSIER_PHRASE_SAMPLE", "DOSSIER_DETAIL_MAX",
                  "DOSSIER_INLINE_MAX", "DOSSIER_RUN_TIMEOUT", "DOSSIER_ROWS_PER_PAGE",
                  "DOSSIER_CAMPAIGNS_SHOWN", "DOSSIER_CACHE_SECONDS"}
-_FLOAT_OPTIONS = {"DOSSIER_DUPLICATE_THRESHOLD", "CACHE_COUNTS_LAG"}
+_FLOAT_OPTIONS = {"DOSSIER_DUPLICATE_THRESHOLD", "CACHE_COUNTS_LAG", "CACHE_SEARCH_LAG"}
 _BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED", "SEARCH_INLINE"}
 _BOOL_OPTIONS |= {"MAIL_INLINE"}
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from consult.comments.models import STANCES
 from consult.core.numbers import int_arg
-from consult.core.pagecache import cached_page, everyone
+from consult.core.pagecache import cached_page, everyone, recent
 from consult.drafts.models import STATUS_DRAFT, Consultation, Section
 from consult.extensions import db
 from consult.search import indexer
@@ -40,11 +40,21 @@ def search_page():
     """Anyone: search published comments and draft articles, with filters and facets.
 
     Results pages are kept in the page cache under the index's generation (every index
-    commit, i.e. every published, hidden or withdrawn comment, gives new keys): the same
-    query is answered once per index change, whichever process serves it. They are the same
-    for every visitor, signed in or not, but for the header."""
-    return cached_page("search", generation(), _results_page, args=SEARCH_ARGS, max_query=600,
-                       members=everyone)
+    commit, i.e. every published, hidden or withdrawn comment, gives new keys), read again
+    at most once per ``CONSULT_CACHE_SEARCH_LAG`` seconds: the same query is answered once
+    per index change or lag, whichever is longer, whichever process serves it. They are the
+    same for every visitor, signed in or not, but for the header."""
+    return cached_page("search", _results_stamp(), _results_page, args=SEARCH_ARGS,
+                       max_query=600, members=everyone)
+
+
+def _results_stamp():
+    """The index generation results pages are stored under, shared through the cache and
+    read from the index at most once per ``CONSULT_CACHE_SEARCH_LAG`` seconds."""
+    lag = current_app.config["CONSULT_CACHE_SEARCH_LAG"]
+    if not lag:
+        return generation()
+    return recent("search:generation", generation, generation, lag)
 
 
 def _results_page():

@@ -150,6 +150,7 @@ def test_anonymous_results_are_cached_until_the_index_changes(app):
     from consult.moderation.services import moderate_comment
     from tests.conftest import Browser
 
+    app.config["CONSULT_CACHE_SEARCH_LAG"] = 0  # never behind the index
     consultation = make_consultation()
     first = make_comment(consultation, body="Chữ ký số cần được công nhận.")
     db.session.commit()
@@ -170,6 +171,33 @@ def test_anonymous_results_are_cached_until_the_index_changes(app):
     page = visitor.get(url).get_data(as_text=True)
     assert "1 kết quả" in page and "được công nhận" not in page
     assert visitor.get(url + "&x=1").headers["X-Consult-Cache"] == "bypass"
+
+
+def test_results_trail_the_index_by_at_most_the_lag(app, monkeypatch):
+    import time
+
+    from tests.conftest import Browser
+
+    consultation = make_consultation()
+    make_comment(consultation, body="Chữ ký số cần được công nhận.")
+    db.session.commit()
+    indexer.drain_all()
+    visitor, url = Browser(app), "/search?q=chu+ky+so"
+    assert visitor.get(url).headers["X-Consult-Cache"] == "miss"
+    make_comment(consultation, body="Chữ ký số của doanh nghiệp.")
+    db.session.commit()
+    indexer.drain_all()
+    assert search("chu ky so").total == 2  # the index has it at once
+    response = visitor.get(url)  # the page, within the lag: as kept
+    assert response.headers["X-Consult-Cache"] == "hit"
+    assert "1 kết quả" in response.get_data(as_text=True)
+    other = visitor.get("/search?q=doanh+nghiep")  # a query not kept yet: the index of now
+    assert "1 kết quả" in other.get_data(as_text=True)
+    later = time.time() + app.config["CONSULT_CACHE_SEARCH_LAG"]
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = visitor.get(url)
+    assert response.headers["X-Consult-Cache"] == "miss"
+    assert "2 kết quả" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["user", "moderator", "agency", "admin"])
