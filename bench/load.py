@@ -20,7 +20,8 @@ For each database: seed it (bench/seed.py), build the search index with
 then the same gunicorn settings serving a trivial Flask route (bench/trivial_app.py) as the
 ceiling. The peak memory of each gunicorn worker is sampled during every phase: resident
 (the target's measure), private (its own heap) and proportional (Pss: the shared libraries'
-pages divided among the processes that map them).
+pages divided among the processes that map them); and where the cores went (bench/cpu.py:
+web workers, search worker, database server, Redis, the load generator itself).
 
 Targets (issue 7): article p95 ≤ 100 ms at 100 concurrent users; ≥ 300 req/s for the reads;
 ≥ 100 comments/s accepted; 0 errors; ≤ 300 MB per worker.
@@ -37,6 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.cpu import CpuWatch, describe
 from bench.seed import PASSWORD
 from bench.server import PG_URL, ROOT, Gunicorn, MemoryWatch, deploy, search_worker
 
@@ -97,15 +99,15 @@ def serve_and_replay(kind, workers, env, consultations, folder, args):
     try:
         server.wait_ready()
         for name, mode, users, think, duration in phases(args):
-            with MemoryWatch(server) as memory:
+            with MemoryWatch(server) as memory, CpuWatch(server.pid, indexer.pid) as cpu:
                 result = run_client(_plan(server.url, mode, users, think, duration, args,
                                           consultations), folder)
             rows.append({"database": kind, "workers": workers, "phase": name, "users": users,
                          "think": think, "rss_mb": memory.peak(),
                          "private_mb": memory.peak("private"), "pss_mb": memory.peak("pss"),
-                         **result})
+                         "cpu_cores": cpu.cores, **result})
             print(f"[{kind}, {workers} workers] {name}: {result['rps']:.0f} req/s, "
-                  f"{result['failures']} errors", flush=True)
+                  f"{result['failures']} errors; cores: {describe(cpu.cores)}", flush=True)
     finally:
         server.stop()
         indexer.stop()
@@ -166,6 +168,8 @@ def print_report(rows, args):
         if row["phase"] == "comments":
             print(f"{'':25}{'accepted':<14}{row['accepted_comments'] / row['seconds']:>8.1f}"
                   " comments/s")
+        if row.get("cpu_cores"):
+            print(f"{'':25}cores busy: {describe(row['cpu_cores'])}")
         for error in row["errors"][:3]:
             print(f"{'':25}! {error[:90]}")
     print_targets(rows)

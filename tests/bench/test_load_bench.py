@@ -24,6 +24,7 @@ def test_load_benchmark_runs_at_tiny_size(capsys, tmp_path):
     assert site[2]["accepted_comments"] > 0
     assert site[2]["rss_mb"] >= max(site[2]["pss_mb"], site[2]["private_mb"]) > 0
     assert rows[-1]["database"] == "trivial app" and rows[-1]["count"] > 0
+    assert site[1]["cpu_cores"]["web"] > 0 and "cores busy: web" in output
 
 
 def test_pages_helpers_read_the_forms():
