@@ -14,14 +14,14 @@ CLOSINGS = ["vì thực tế áp dụng còn nhiều khó khăn.", "để bảo 
             "để thống nhất cách hiểu giữa các cơ quan.", ""]
 
 
-def law_sentences():
-    """Clauses of the two laws, cut into phrases of 6–20 words."""
+def law_sentences(rng):
+    """Clauses of the two laws, cut into phrases of 6–20 words (cut where ``rng`` says)."""
     phrases = []
     for path in sorted(LAWS.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             words = re.sub(r"^(\d+\.|[a-zđ]\))\s*", "", line.strip()).split()
             for start in range(0, len(words), 12):
-                chunk = words[start:start + 12 + random.randint(-6, 8)]
+                chunk = words[start:start + 12 + rng.randint(-6, 8)]
                 if len(chunk) >= 6:
                     phrases.append(" ".join(chunk).rstrip(".;:,"))
     return phrases
@@ -29,9 +29,8 @@ def law_sentences():
 
 def comments(count, seed=7, noisy_share=0.1):
     """``count`` varied comments; ``noisy_share`` of them contain something to screen."""
-    rng = random.Random(seed)
-    random.seed(seed)
-    phrases = law_sentences()
+    rng = random.Random(seed)  # not the process's ``random``: the caller's draws stay theirs
+    phrases = law_sentences(random.Random(seed))
     noise = ["xem thêm tại https://vi-du.vn/bai-viet", "liên hệ 0912 345 678", "đ.m bọn này",
              "thằng nguuuu", "email toi@example.com", "CCCD 012345678901", "dit me"]
     out = []

@@ -224,7 +224,7 @@ def generate(total, article_count, seed=5, campaign_count=None, campaign_share=0
              topics_per_article=3):
     """``total`` comments over ``article_count`` articles (index None = general comments)."""
     rng = random.Random(seed)
-    phrases = law_sentences()
+    phrases = law_sentences(random.Random(seed))
     campaign_count = campaign_count or max(2, min(len(CAMPAIGNS), total // 8000 + 3))
     sizes = campaign_sizes(total, campaign_count, campaign_share)
     out = Generated()

@@ -11,16 +11,18 @@ arrays by ``consult.search.segments``), not indexed terms: they cost no postings
 """
 
 import re
+import secrets
 import unicodedata
 from array import array
 
 from whoosh import columns
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.support.charset import accent_map
 from whoosh.system import _INT_SIZE, pack_uint
+from whoosh.util import IDCHARS
 
 WORD = re.compile(r"\w+")
 _FOLD_TABLE = dict(accent_map)  # accent_map keeps "đ"→"d" and the other Vietnamese letters
@@ -83,9 +85,20 @@ class WordsField(TEXT):
 
 class Codec(W3Codec):
     """Whoosh's codec without per-block length statistics: they serve only Whoosh's own
-    scorers, and gathering them costs a file-system check for every posting written."""
+    scorers, and gathering them costs a file-system check for every posting written.
+
+    New segments are named from the system's randomness. Whoosh names them with the
+    ``random`` module, which any code in the process may seed: a process seeded as an
+    earlier one was names its segments as that one did, and writing a segment whose name a
+    committed segment already has truncates that segment's files (its documents lost, the
+    index unreadable until the next full rebuild).
+    """
 
     length_stats = False
+
+    def new_segment(self, storage, indexname):
+        name = "".join(secrets.choice(IDCHARS) for _ in range(16))
+        return W3Segment(self, indexname, segid=name)
 
 
 def _number_column(typecode):

@@ -7,7 +7,7 @@ from consult.comments.models import Comment
 from consult.comments.services import withdraw_comment
 from consult.extensions import db
 from consult.search import indexer, query, segments
-from consult.search.index import searcher
+from consult.search.index import open_index, searcher
 from consult.search.query import search
 from tests.factories import article, make_comment, make_consultation, make_user
 
@@ -303,3 +303,20 @@ def test_pages_past_the_candidates_kept_are_searched_deeper(app):
     assert _same(deep, _fresh("dữ liệu", kind="comment", per_page=60, page=2, sort="date"))
     last = search("dữ liệu", kind="comment", per_page=60, page=3)
     assert len(last.hits) == 10
+
+
+def test_segments_keep_their_own_names_whoever_seeds_random(app):
+    """A process that seeds ``random`` as an earlier one did must not name its new segment
+    as that one's: the write would truncate a committed segment's files."""
+    import random
+
+    consultation = make_consultation()
+    first = make_comment(consultation, body="Lệ phí trước bạ cần giảm")
+    random.seed(7)
+    _index()
+    second = make_comment(consultation, body="Lệ phí cấp phép cần rõ")
+    random.seed(7)  # as a second run of the same process would be
+    _index()
+    assert _ids(search("lệ phí", kind="comment")) == sorted([first.id, second.id])
+    names = [segment.segment_id() for segment in open_index()._segments()]
+    assert len(set(names)) == len(names)
