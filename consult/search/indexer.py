@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
 from consult.comments.models import STATUS_PUBLISHED, Comment
@@ -50,6 +51,17 @@ def _apply(w, entity, entity_id):
                 w.add_document(**document)
 
 
+def _load_comments(ids):
+    """The batch's comments with their article, author and consultation, read in one query
+    (one query per comment would be four). The caller keeps the list while it applies them:
+    the session holds its objects only as long as someone refers to them."""
+    if not ids:
+        return []
+    return db.session.scalars(select(Comment).where(Comment.id.in_(ids)).options(
+        joinedload(Comment.section), joinedload(Comment.author),
+        joinedload(Comment.consultation))).all()
+
+
 def drain(batch_size=500, timeout=None):
     """Apply up to ``batch_size`` outbox rows to the index; returns how many were applied.
 
@@ -69,7 +81,9 @@ def drain(batch_size=500, timeout=None):
         db.session.rollback()
         return 0
     try:
-        for entity, entity_id in dict.fromkeys((e, i) for _row, e, i in rows):
+        changes = list(dict.fromkeys((e, i) for _row, e, i in rows))
+        loaded = _load_comments([i for e, i in changes if e == "comment"])  # noqa: F841
+        for entity, entity_id in changes:
             _apply(w, entity, entity_id)
         w.commit()
     except Exception:

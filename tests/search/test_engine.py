@@ -320,3 +320,33 @@ def test_segments_keep_their_own_names_whoever_seeds_random(app):
     assert _ids(search("lệ phí", kind="comment")) == sorted([first.id, second.id])
     names = [segment.segment_id() for segment in open_index()._segments()]
     assert len(set(names)) == len(names)
+
+
+def test_a_drain_reads_its_comments_in_one_query_whatever_their_number(app):
+    """The search worker applies a batch without one query per comment (and per article,
+    author and consultation of each): during a surge it shares the cores with the site."""
+    from sqlalchemy import event
+
+    consultation = make_consultation()
+    articles = [article(consultation, n) for n in (1, 2, 3)]
+    _index()  # the consultation's own documents
+    made = [make_comment(consultation, author=make_user(), section=articles[n % 3],
+                         body=f"Ý kiến số {n} về lệ phí") for n in range(12)]
+    db.session.commit()
+    ids, titles = sorted(c.id for c in made), {f"{a.label}. {a.title}" for a in articles}
+    db.session.expunge_all()  # as in the worker, which shares no session with the site
+    selects = []
+
+    def count(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert indexer.drain() >= 12
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(selects) <= 3, selects  # the outbox rows, the comments with what they show
+    result = search("lệ phí", kind="comment")
+    assert _ids(result) == ids
+    assert {hit.title for hit in result.hits} == titles
