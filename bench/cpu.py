@@ -7,6 +7,7 @@ starts and ends and reports, per kind, the cores it kept busy on average (CPU se
 second of the phase).
 """
 
+import resource
 import time
 
 import psutil
@@ -35,8 +36,6 @@ def _kind(process, web, search):
         return "database"
     if name == "redis-server":
         return "redis"
-    if "bench.load_client" in " ".join(process.info["cmdline"] or ()):
-        return "load generator"
     return "other"
 
 
@@ -44,11 +43,17 @@ def _sample(web_pid, search_pid):
     """{pid: (kind, CPU seconds so far)} for every process on the machine."""
     web, search = _descendants(web_pid), _descendants(search_pid)
     sample = {}
-    for process in psutil.process_iter(["name", "cmdline", "cpu_times"]):
+    for process in psutil.process_iter(["name", "cpu_times"]):
         times = process.info["cpu_times"]
         if times is not None:
             sample[process.pid] = (_kind(process, web, search), times.user + times.system)
     return sample
+
+
+def _ended_children():
+    """CPU seconds of this process's children that have ended and been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 class CpuWatch:
@@ -56,7 +61,9 @@ class CpuWatch:
 
     ``web_pid``: the gunicorn master (its workers are its children); ``search_pid``: the
     search worker (either None when there is none). A process that ends during the phase
-    (a killed worker) takes its time with it; one that starts counts from zero.
+    (a killed worker) takes its time with it; one that starts counts from zero. The load
+    generator is a child of this process that ends with the phase: its time is what this
+    process's ended children used (``RUSAGE_CHILDREN``).
     """
 
     def __init__(self, web_pid, search_pid):
@@ -65,6 +72,7 @@ class CpuWatch:
 
     def __enter__(self):
         self._before = _sample(self.web_pid, self.search_pid)
+        self._children = _ended_children()
         self._machine = psutil.cpu_times()
         self._started = time.monotonic()
         return self
@@ -76,6 +84,7 @@ class CpuWatch:
         for pid, (kind, cpu) in after.items():
             before = self._before.get(pid, (kind, 0.0))[1]
             used[kind] += max(cpu - before, 0.0)
+        used["load generator"] = _ended_children() - self._children
         self.cores = {kind: round(cpu / seconds, 2) for kind, cpu in used.items()}
         machine = psutil.cpu_times()
         idle = (machine.idle + getattr(machine, "iowait", 0.0)

@@ -40,3 +40,10 @@ def test_describe_lists_the_busy_kinds_and_the_idle_cores():
     text = describe({"web": 1.41, "search worker": 0.3, "database": 0.0, "idle": 0.06})
     assert text == "web 1.41, search worker 0.30; idle 0.06"
     assert describe({}) == ""
+
+
+def test_a_child_that_ends_within_the_phase_counts_as_the_load_generator():
+    with CpuWatch(web_pid=None, search_pid=None) as watch:
+        subprocess.run([sys.executable, "-c", "import time\nt=time.process_time()+0.4\n"
+                        "while time.process_time()<t: pass"], check=True)
+    assert watch.cores["load generator"] >= 0.2
