@@ -5,6 +5,7 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
 
 from consult.accounts import privacy, services
 from consult.accounts.forms import (
@@ -27,7 +28,20 @@ bp = Blueprint("accounts", __name__)
 
 @login_manager.user_loader
 def load_user(user_id):
-    return db.session.get(User, int(user_id))
+    """The signed-in user and, in the same query, their unread notifications for the header
+    (``remember_unread``). A malformed id in the session cookie is no user."""
+    from consult.notifications.services import remember_unread, unread_query
+
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    row = db.session.execute(select(User, unread_query(user_id).scalar_subquery())
+                             .where(User.id == user_id)).first()
+    if row is None:
+        return None
+    remember_unread(user_id, row[1])
+    return row[0]
 
 
 @login_manager.unauthorized_handler

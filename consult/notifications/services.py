@@ -106,29 +106,53 @@ def queue_email(notification):
 
 # ---- the list ---------------------------------------------------------------------------
 
-def _shown_on_site(user):
+def _shown_on_site(user_id):
     """The conditions on the user's notifications of the kinds they show on the site (a kind
     without a preference row is shown): one subquery, no query of its own."""
     hidden = select(NotificationPreference.kind).where(
-        NotificationPreference.user_id == user.id, NotificationPreference.on_site.is_(False))
-    return (Notification.user_id == user.id, Notification.kind.in_(list(KINDS)),
+        NotificationPreference.user_id == user_id, NotificationPreference.on_site.is_(False))
+    return (Notification.user_id == user_id, Notification.kind.in_(list(KINDS)),
             Notification.kind.not_in(hidden))
 
 
 def notification_page(user, page, per_page=20):
     """The user's notifications of the kinds they show on the site, newest first."""
-    query = (select(Notification).where(*_shown_on_site(user))
+    query = (select(Notification).where(*_shown_on_site(user.id))
              .order_by(Notification.created_at.desc(), Notification.id.desc()))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def unread_count(user):
-    """The header's badge: unread notifications of the kinds the user shows on the site, in
-    one query (it runs for every page a signed-in member is served)."""
+def unread_query(user_id):
+    """The header's badge as one SELECT: unread notifications of the kinds the user shows on
+    the site."""
     from sqlalchemy import func
 
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        *_shown_on_site(user), Notification.read_at.is_(None)))
+    return select(func.count(Notification.id)).where(
+        *_shown_on_site(user_id), Notification.read_at.is_(None))
+
+
+def remember_unread(user_id, count):
+    """Keep the badge read together with the signed-in user (``load_user``: one round trip
+    to the database fewer on every page a member is served) for the rest of the request."""
+    g.unread_count = (user_id, count)
+
+
+def forget_unread(session, _flush_context):
+    """After a flush that changed notifications or their preferences: the kept badge is old."""
+    if has_app_context() and "unread_count" in g and any(
+            isinstance(row, (Notification, NotificationPreference))
+            for row in (*session.new, *session.dirty, *session.deleted)):
+        g.pop("unread_count")
+
+
+def unread_count(user):
+    """The header's badge (it shows on every page a signed-in member is served): the count
+    ``load_user`` read with the user, unless this request changed notifications since; else
+    one query."""
+    kept = g.get("unread_count") if has_app_context() else None
+    if kept is not None and kept[0] == user.id:
+        return kept[1]
+    return db.session.scalar(unread_query(user.id))
 
 
 def mark_read(user, notification=None, now=None):

@@ -15,6 +15,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from consult.accounts.models import User
 from consult.comments.forms import ActionForm
@@ -189,6 +191,8 @@ def init_app(app):
     from consult.notifications import feeds, receivers
 
     receivers.connect_signals()
+    if not event.contains(Session, "after_flush", services.forget_unread):
+        event.listen(Session, "after_flush", services.forget_unread)
     personal_data_requested.connect(services.personal_data)
     account_closing.connect(services.erase_user)
     app.after_request(_schedule_mail)

@@ -111,3 +111,11 @@ def test_validation_messages_are_vietnamese(client):
     assert "Vui lòng điền mục này." in page
     assert "Cần từ 8 đến 200 ký tự." in page
     assert "This field" not in page and "Invalid" not in page
+
+
+def test_a_session_with_a_malformed_user_id_is_a_visitor(client):
+    with client.session_transaction() as session:
+        session["_user_id"] = "không-phải-số"
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "/dang-nhap" in response.get_data(as_text=True)

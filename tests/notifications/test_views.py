@@ -36,6 +36,49 @@ def test_list_shows_unread_count_and_opening_marks_read(client):
     assert 'class="count-badge"' not in client.get("/").get_data(as_text=True)
 
 
+def test_the_badge_is_read_with_the_signed_in_user_in_one_query(client):
+    from flask import g
+    from sqlalchemy import event
+
+    author = _replied()
+    login(client, author)
+    # the tests' requests share one app context: forget the user the log-in request kept,
+    # as a new request in production starts without it
+    g.pop("_login_user", None)
+    statements = []
+
+    def capture(conn, cursor, statement, params, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        home = client.get("/").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert 'class="count-badge">1' in home
+    counting = [s for s in statements if "notifications" in s]
+    assert len(counting) == 1 and "FROM users" in counting[0]
+
+
+def test_the_badge_follows_a_change_made_in_the_same_request(client, app):
+    """A page that marks notifications read shows the new count, not the one read with the
+    user at the start of the request."""
+    from flask import g, render_template_string
+
+    @app.get("/_test/mark-read-then-badge")
+    def mark_read_then_badge():
+        from flask_login import current_user
+
+        before = services.unread_count(current_user)
+        services.mark_read(current_user)
+        return render_template_string("{{ b }}/{{ unread_notifications() }}", b=before)
+
+    author = _replied()
+    login(client, author)
+    g.pop("_login_user", None)  # a new request: the user and the badge read again
+    assert client.get("/_test/mark-read-then-badge").get_data(as_text=True) == "1/0"
+
+
 def test_someone_elses_notification_is_404(client):
     author = _replied()
     note = db.session.scalar(select(Notification).where(Notification.user_id == author.id))
