@@ -14,6 +14,8 @@ DEFAULTS = {
     "INSTANCE_PATH": str(Path(__file__).resolve().parent.parent / "instance"),
     # SQLAlchemy URL; empty means SQLite in the instance path.
     "DATABASE_URL": "",
+    # A pooled database server connection unused this many seconds is checked before use.
+    "DB_PING_AFTER": 1.0,
     # Session signing key; generated once into the instance path when empty.
     "SECRET_KEY": "",
     # Whoosh index folder; empty means <instance>/search.
@@ -136,7 +138,8 @@ _INT_OPTIONS |= {"CACHE_TIMEOUT", "CACHE_THREAD_TIMEOUT", "CACHE_MEMORY_ITEMS"}
 _INT_OPTIONS |= {"DOSSIER_CAMPAIGN_MIN", "DOSSIER_PHRASE_SAMPLE", "DOSSIER_DETAIL_MAX",
                  "DOSSIER_INLINE_MAX", "DOSSIER_RUN_TIMEOUT", "DOSSIER_ROWS_PER_PAGE",
                  "DOSSIER_CAMPAIGNS_SHOWN", "DOSSIER_CACHE_SECONDS"}
-_FLOAT_OPTIONS = {"DOSSIER_DUPLICATE_THRESHOLD", "CACHE_COUNTS_LAG", "CACHE_SEARCH_LAG"}
+_FLOAT_OPTIONS = {"DOSSIER_DUPLICATE_THRESHOLD", "CACHE_COUNTS_LAG", "CACHE_SEARCH_LAG",
+                  "DB_PING_AFTER"}
 _BOOL_OPTIONS = {"SECURE_COOKIES", "RATE_LIMITS_ENABLED", "SEARCH_INLINE"}
 _BOOL_OPTIONS |= {"MAIL_INLINE"}
 
@@ -181,7 +184,7 @@ def flask_config(settings):
     instance.mkdir(parents=True, exist_ok=True)
     database_url = settings["DATABASE_URL"] or f"sqlite:///{instance / 'consult.db'}"
     search_index = settings["SEARCH_INDEX"] or str(instance / "search")
-    engine_options = {"pool_pre_ping": True}
+    engine_options = {}  # server connections: checked when idle (consult.core.db_setup)
     if database_url.startswith("sqlite"):
         engine_options = {"connect_args": {"timeout": 30}}
     return {
