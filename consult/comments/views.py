@@ -44,7 +44,11 @@ def _comment_counts():
 
 
 def _load_consultation(slug):
-    consultation = find_consultation(slug)
+    return _viewable(find_consultation(slug))
+
+
+def _viewable(consultation):
+    """``consultation`` if the visitor may see it (drafts: staff of its agency); else 404."""
     if consultation is None or not consultation.can_view(current_user):
         abort(404)
     return consultation
@@ -138,21 +142,26 @@ def _fill_slots(consultation):
     return fill
 
 
-def _member_sees_shared_page(consultation, section):
+def _member_sees_shared_page(consultation, section, unpublished=None):
     """A signed-in member sees what everyone sees in a thread, unless they have comments in
-    it that only they see (waiting, hidden, refused) or comments on the page itself (their
-    withdraw buttons: ``page_shows_users``). Staff and moderators have tools on it: they get
-    their own page."""
-    return lambda: (current_user.role == ROLE_USER
-                    and not pages.has_unpublished_comments(current_user, consultation, section))
+    it that only they see (waiting, hidden, refused; ``unpublished`` when already known) or
+    comments on the page itself (their withdraw buttons: ``page_shows_users``). Staff and
+    moderators have tools on it: they get their own page."""
+    def sees():
+        if current_user.role != ROLE_USER:
+            return False
+        if unpublished is not None:
+            return not unpublished
+        return not pages.has_unpublished_comments(current_user, consultation, section)
+    return sees
 
 
-def _cached_article(consultation, article):
+def _cached_article(consultation, article, unpublished=None):
     """An article page, from the page cache for visitors and members."""
     return cached_page("article", pages.thread_stamp(consultation, article),
                        lambda: _render_article(consultation, article, _comment_form(article)),
                        fill=_fill_slots(consultation),
-                       members=_member_sees_shared_page(consultation, article),
+                       members=_member_sees_shared_page(consultation, article, unpublished),
                        timeout=pages.thread_timeout())
 
 
@@ -170,9 +179,12 @@ def consultation_page(slug):
 @bp.get("/c/<slug>/<anchor>")
 def article_page(slug, anchor):
     """Anyone: one article with its khoản/điểm anchors and its comments."""
-    consultation = _load_consultation(slug)
-    article = _load_article(consultation, anchor)
-    return _cached_article(consultation, article)
+    user = current_user if current_user.is_authenticated else None
+    consultation, article, unpublished = pages.find_article_page(slug, anchor, user)
+    _viewable(consultation)
+    if article is None:
+        abort(404)
+    return _cached_article(consultation, article, unpublished if user is not None else None)
 
 
 @bp.get("/c/<slug>/phien-ban/<int:number>/<anchor>")

@@ -7,6 +7,7 @@ from consult.comments.pages import (
     count_slot,
     cursor_for,
     fill_counts,
+    find_article_page,
     page_stamp,
     parse_cursor,
     replies_of,
@@ -229,3 +230,61 @@ def test_the_stamp_follows_the_countdown_as_the_page_writes_it(app):
     assert stamp(timedelta(days=3, hours=1)) != stamp(timedelta(days=2, hours=23))
     assert stamp(timedelta(hours=5, minutes=40)) == stamp(timedelta(hours=5, minutes=10))
     assert stamp(timedelta(minutes=5, seconds=30)) != stamp(timedelta(minutes=4, seconds=30))
+
+
+def test_an_article_page_finds_its_rows_in_one_query(app):
+    """The consultation, the current version's article and whether the member has comments
+    in its thread that only they see: one query (a page served from the cache needs no more)."""
+    from sqlalchemy import event
+
+    from consult.drafts.versions import publish_new_version
+
+    consultation = make_consultation()
+    member, other = make_user(), make_user()
+    waiting = make_comment(consultation, author=member, section=article(consultation, 1))
+    make_comment(consultation, author=other, section=article(consultation, 2))
+    moderate_comment(make_user(role="moderator"), waiting, "hide", "Vi phạm.")
+    publish_new_version(consultation, consultation.current_version.source_text.replace(
+        "b) Lưu trữ dữ liệu;", "b) Lưu trữ, sao lưu dữ liệu;"), "Vòng hai.")
+    db.session.commit()
+    slug, current = consultation.slug, consultation.current_version
+    assert member.id  # loaded again after the commit, as the request's user is
+    statements = []
+
+    def capture(conn, cursor, statement, params, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        found, first, unpublished = find_article_page(slug, "dieu-1", member)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert len(statements) == 1
+    assert found.id == consultation.id and len(found.versions) == 2
+    assert first.version_id == current.id and first.number == "1"  # the current version's
+    # the hidden comment is in the thread of the first version's article, which this one
+    # continues: the page decides that through the thread's stamp, not this check
+    assert unpublished is False
+    assert find_article_page(slug, "dieu-1", other)[2] is False
+    assert find_article_page(slug, "dieu-1")[1].id == first.id
+
+
+def test_an_article_page_knows_a_members_waiting_comment_in_its_own_thread(app):
+    consultation = make_consultation()
+    member = make_user()
+    first, second = article(consultation, 1), article(consultation, 2)
+    waiting = make_comment(consultation, author=member, section=first)
+    moderate_comment(make_user(role="moderator"), waiting, "hide", "Vi phạm.")
+    db.session.commit()
+    assert find_article_page(consultation.slug, "dieu-1", member)[2] is True
+    assert find_article_page(consultation.slug, "dieu-2", member)[2] is False
+    assert find_article_page(consultation.slug, "dieu-1", make_user())[2] is False
+    assert second.id == find_article_page(consultation.slug, "dieu-2", member)[1].id
+
+
+def test_an_article_page_of_nothing_finds_nothing(app):
+    consultation = make_consultation()
+    db.session.commit()
+    found, missing, unpublished = find_article_page(consultation.slug, "dieu-999")
+    assert found.id == consultation.id and missing is None and unpublished is False
+    assert find_article_page("khong-co", "dieu-1", make_user()) == (None, None, False)
