@@ -187,8 +187,7 @@ def find_article_page(slug, anchor, user=None):
     columns = [Consultation, Section]
     if user is not None:
         columns.append(exists().where(
-            Comment.author_id == user.id, Comment.consultation_id == Consultation.id,
-            Comment.section_id == Section.id, Comment.status.in_(OWN_STATUSES)))
+            *_only_theirs(user, Consultation.id, Comment.section_id == Section.id)))
     row = db.session.execute(
         select(*columns).select_from(Consultation)
         .outerjoin(version, and_(version.consultation_id == Consultation.id,
@@ -208,8 +207,14 @@ def has_unpublished_comments(user, consultation, section=None):
     thread = (Comment.section_id.is_(None) if section is None
               else Comment.section_id == section.id)
     return db.session.scalar(select(Comment.id).where(
-        Comment.author_id == user.id, Comment.consultation_id == consultation.id, thread,
-        Comment.status.in_(OWN_STATUSES)).limit(1)) is not None
+        *_only_theirs(user, consultation.id, thread)).limit(1)) is not None
+
+
+def _only_theirs(user, consultation_id, thread):
+    """The conditions on ``user``'s comments in ``thread`` of a consultation that only they
+    see (``consultation_id``: a value or the column of an enclosing query)."""
+    return (Comment.author_id == user.id, Comment.consultation_id == consultation_id, thread,
+            Comment.status.in_(OWN_STATUSES))
 
 
 def _iso(value):

@@ -184,7 +184,7 @@ def article_page(slug, anchor):
     _viewable(consultation)
     if article is None:
         abort(404)
-    return _cached_article(consultation, article, unpublished if user is not None else None)
+    return _cached_article(consultation, article, unpublished)
 
 
 @bp.get("/c/<slug>/phien-ban/<int:number>/<anchor>")

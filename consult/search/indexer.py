@@ -36,9 +36,11 @@ log = logging.getLogger("consult.search")
 TOPIC = "search"
 
 
-def _apply(w, entity, entity_id):
+def _apply(w, entity, entity_id, comments):
+    """One outbox change into the index; ``comments``: the batch's, by id (``_load_comments``;
+    a comment not there was deleted)."""
     if entity == "comment":
-        comment = db.session.get(Comment, entity_id)
+        comment = comments.get(entity_id)
         if comment is not None and comment_is_searchable(comment):
             w.update_document(**comment_document(comment))
         else:
@@ -52,14 +54,14 @@ def _apply(w, entity, entity_id):
 
 
 def _load_comments(ids):
-    """The batch's comments with their article, author and consultation, read in one query
-    (one query per comment would be four). The caller keeps the list while it applies them:
-    the session holds its objects only as long as someone refers to them."""
+    """{id: comment} for the batch, with their article, author and consultation, read in one
+    query (one query per comment would be four)."""
     if not ids:
-        return []
-    return db.session.scalars(select(Comment).where(Comment.id.in_(ids)).options(
-        joinedload(Comment.section), joinedload(Comment.author),
-        joinedload(Comment.consultation))).all()
+        return {}
+    return {comment.id: comment for comment in db.session.scalars(
+        select(Comment).where(Comment.id.in_(ids)).options(
+            joinedload(Comment.section), joinedload(Comment.author),
+            joinedload(Comment.consultation)))}
 
 
 def drain(batch_size=500, timeout=None):
@@ -82,9 +84,9 @@ def drain(batch_size=500, timeout=None):
         return 0
     try:
         changes = list(dict.fromkeys((e, i) for _row, e, i in rows))
-        loaded = _load_comments([i for e, i in changes if e == "comment"])  # noqa: F841
+        comments = _load_comments([i for e, i in changes if e == "comment"])
         for entity, entity_id in changes:
-            _apply(w, entity, entity_id)
+            _apply(w, entity, entity_id, comments)
         w.commit()
     except Exception:
         w.cancel()
