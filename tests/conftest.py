@@ -7,6 +7,7 @@ process has a database of its own (``test_gw0``, ``test_gw1``…).
 """
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import inspect, text
@@ -86,6 +87,22 @@ def app(tmp_path):
             db.drop_all()
         db.engine.dispose()
         close_searchers()
+
+
+@contextmanager
+def running(*apps):
+    """The first app's context on a fresh database; every app's connections closed after."""
+    with apps[0].app_context():
+        db.drop_all()
+        db.create_all()
+        try:
+            yield apps[0]
+        finally:
+            db.session.remove()
+            db.drop_all()
+            for app in apps:
+                with app.app_context():
+                    db.engine.dispose()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from consult.accounts.models import ROLE_USER
 from consult.comments import pages, services
 from consult.comments.forms import ActionForm, CommentForm, ReplyForm
 from consult.comments.models import Comment
-from consult.core.db_setup import utcnow
+from consult.core.db_setup import reads_only, utcnow
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
 from consult.core.markup import render_markdown
@@ -166,6 +166,7 @@ def _cached_article(consultation, article, unpublished=None):
 
 
 @bp.get("/c/<slug>")
+@reads_only
 def consultation_page(slug):
     """Anyone (drafts: staff of the agency): summary, dates, contents, general comments."""
     consultation = _load_consultation(slug)
@@ -177,6 +178,7 @@ def consultation_page(slug):
 
 
 @bp.get("/c/<slug>/<anchor>")
+@reads_only
 def article_page(slug, anchor):
     """Anyone: one article with its khoản/điểm anchors and its comments."""
     user = current_user if current_user.is_authenticated else None
@@ -188,6 +190,7 @@ def article_page(slug, anchor):
 
 
 @bp.get("/c/<slug>/phien-ban/<int:number>/<anchor>")
+@reads_only
 def version_article_page(slug, number, anchor):
     """Anyone who may see the consultation: an article of an earlier version, read-only,
     with the comments written on it (the current version's article redirects)."""

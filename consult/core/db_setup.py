@@ -1,13 +1,15 @@
-"""Database helpers: SQLite pragmas, checks of idle server connections, UTC timestamps,
-common mixins."""
+"""Database helpers: SQLite pragmas, checks of idle server connections, requests that only
+read, UTC timestamps, common mixins."""
 
 import sqlite3
 import time
 from datetime import UTC, datetime
 
+from flask import current_app, request
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import DateTime, event, exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 _LAST_USED = "consult_last_used"
 
@@ -60,13 +62,76 @@ def ping_if_idle(idle_seconds, dbapi_connection, record, _proxy=None):
         raise exc.DisconnectionError(str(error)) from error
 
 
+# ---- requests that only read ------------------------------------------------------------
+
+_READS_ONLY = "consult_reads_only"
+
+
+def reads_only(view):
+    """Mark a view whose GET only reads the database: its queries run on a connection in
+    autocommit, outside any transaction.
+
+    On PostgreSQL a transaction costs two round trips of its own, BEGIN and the ROLLBACK
+    that ends a request, during which a sync worker serves no one: a page served from the
+    cache asks one question (two for a member) and paid three (four). Each statement still
+    sees everything committed before it, as in a transaction at PostgreSQL's default level
+    (READ COMMITTED takes a new snapshot per statement). Writing in such a request is a bug:
+    the flush raises instead of committing statement by statement.
+    """
+    view.consult_reads_only = True
+    return view
+
+
+class RequestSession(FlaskSession):
+    """The session of ``db``: in a request that only reads, bound to the engine in
+    autocommit (the same pool of connections; the level is set as a connection is taken
+    and reset when it is returned, neither of which asks the server anything)."""
+
+    def get_bind(self, *args, **kwargs):
+        bind = super().get_bind(*args, **kwargs)
+        if self.info.get(_READS_ONLY):
+            return current_app.extensions["consult"][_READS_ONLY]
+        return bind
+
+
+def _start_request(session):
+    """Before a request: a view marked ``reads_only`` asked with GET or HEAD runs on a
+    session without a transaction (when it holds none yet, as a request's new one never
+    does; the tests' shared session may)."""
+    view = current_app.view_functions.get(request.endpoint)
+    if (request.method in ("GET", "HEAD") and getattr(view, "consult_reads_only", False)
+            and not session.in_transaction() and not _has_changes(session)):
+        session.info[_READS_ONLY] = True
+
+
+def _end_request(session):
+    """After a read-only request: give its connection back (a no-op on the server) so the
+    session, if it lives on, starts its next transaction as usual."""
+    if session.info.pop(_READS_ONLY, False):
+        session.rollback()
+
+
+def _has_changes(session):
+    return bool(session.new or session.dirty or session.deleted)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes(session, _flush_context, _instances):
+    if session.info.get(_READS_ONLY) and _has_changes(session):
+        raise RuntimeError("a view marked reads_only tried to write to the database")
+
+
 def init_app(app):
-    """Server databases: check pooled connections that sat idle (``ping_if_idle``)."""
+    """Requests that only read (``reads_only``); on server databases, check pooled
+    connections that sat idle (``ping_if_idle``)."""
     from consult.extensions import db
 
-    app.extensions.setdefault("consult", {})
+    app.before_request(lambda: _start_request(db.session()))
+    app.teardown_request(lambda _error: _end_request(db.session()))
     with app.app_context():
         engine = db.engine
+    app.extensions.setdefault("consult", {})[_READS_ONLY] = engine.execution_options(
+        isolation_level="AUTOCOMMIT")
     if engine.dialect.name == "sqlite":
         return
     idle_seconds = app.config["CONSULT_DB_PING_AFTER"]

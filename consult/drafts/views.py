@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.comments.forms import ActionForm
+from consult.core.db_setup import reads_only
 from consult.core.exceptions import ServiceError
 from consult.core.forms import apply_service_error, choices
 from consult.core.pagecache import cached_page, everyone
@@ -25,6 +26,7 @@ def _phase_labels():
 
 
 @bp.get("/")
+@reads_only
 def home():
     """Anyone: open consultations, upcoming ones, recently closed ones."""
     return cached_page("home", services.home_stamp(), lambda: render_template(

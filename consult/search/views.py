@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, g, render_template, request
 from sqlalchemy import select
 
 from consult.comments.models import STANCES
+from consult.core.db_setup import reads_only
 from consult.core.numbers import int_arg
 from consult.core.pagecache import cached_page, everyone, recent
 from consult.drafts.models import STATUS_DRAFT, Consultation, Section
@@ -36,6 +37,7 @@ SEARCH_ARGS = {"q", "consultation", "article", "kind", "stakeholder", "stance", 
 
 
 @bp.get("/search")
+@reads_only
 def search_page():
     """Anyone: search published comments and draft articles, with filters and facets.
 

@@ -6,7 +6,7 @@ import time
 
 from consult.comments.models import Comment
 from consult.extensions import db
-from tests.conftest import Browser
+from tests.conftest import Browser, make_app, running
 from tests.factories import article, make_comment, make_consultation, make_user
 
 CACHE = "X-Consult-Cache"
@@ -194,3 +194,53 @@ def test_an_author_shares_pages_that_do_not_show_their_comments(app):
     db.session.commit()
     assert _get(browser, url)[0] == "bypass"  # it may stand on any page: theirs alone
     assert "Ý kiến chờ duyệt." in _get(browser, url + "?trang=cuoi")[1]
+
+
+def _statements_of(browser, url):
+    """The statements a request runs, each with whether it ran outside a transaction."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def capture(conn, _cursor, statement, *_args):
+        raw = conn.connection.dbapi_connection
+        alone = raw.autocommit if hasattr(raw, "autocommit") else raw.isolation_level is None
+        seen.append((statement, alone))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        assert browser.get(url).headers[CACHE] == "hit"
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    return seen
+
+
+def _questions_of_hits(app):
+    consultation, _comment, url = _world()
+    visitor, member = Browser(app), Browser(app, make_user())
+    counts = []
+    for browser, page in ((visitor, url), (member, url), (visitor, f"/c/{consultation.slug}")):
+        browser.get(page)
+        seen = _statements_of(browser, page)
+        assert all(alone for _statement, alone in seen)
+        counts.append(len(seen))
+    return counts
+
+
+def test_a_page_served_from_the_cache_asks_its_questions_outside_a_transaction(app):
+    """On PostgreSQL every statement is a round trip, and so were the BEGIN and ROLLBACK of
+    a transaction. With the cache in each process's memory: the consultation (with the
+    article on an article page), the stamp's latest comment, and for a member their
+    account."""
+    assert _questions_of_hits(app) == [2, 3, 2]
+
+
+def test_with_redis_a_hit_asks_only_for_the_consultation_and_the_account(tmp_path,
+                                                                          redis_prefix):
+    """With a shared cache the stamp comes from Redis: one question for a visitor (the
+    consultation, with the article on an article page), two for a member, none of them in
+    a transaction."""
+    app = make_app(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0",
+                   CACHE_KEY_PREFIX=redis_prefix.prefix)
+    with running(app):
+        assert _questions_of_hits(app) == [1, 2, 1]

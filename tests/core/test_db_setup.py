@@ -1,14 +1,17 @@
-"""Pooled server connections are checked only after sitting idle (consult.core.db_setup)."""
+"""Pooled server connections are checked only after sitting idle; views that only read run
+outside a transaction (consult.core.db_setup)."""
 
 import time
 
 import pytest
-from sqlalchemy import create_engine, exc, text
+from sqlalchemy import create_engine, exc, select, text
 from sqlalchemy.pool import NullPool
 
-from consult.core.db_setup import _LAST_USED, ping_if_idle
+from consult.accounts.models import User
+from consult.core.db_setup import _LAST_USED, ping_if_idle, reads_only
 from consult.extensions import db
-from tests.conftest import TEST_DATABASE_URL, make_app
+from tests.conftest import TEST_DATABASE_URL, Browser, make_app
+from tests.factories import make_user
 
 
 class FakeConnection:
@@ -78,3 +81,95 @@ def test_a_connection_the_server_ended_while_idle_is_replaced_unseen(tmp_path):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+# ---- views that only read -------------------------------------------------------------------
+
+def _in_autocommit():
+    """Whether the connection the request's session holds runs without a transaction."""
+    raw = db.session.connection().connection.dbapi_connection
+    return raw.autocommit if hasattr(raw, "autocommit") else raw.isolation_level is None
+
+
+def _add_views(app):
+    @app.get("/_test/reads")
+    @reads_only
+    def reads():
+        users = db.session.scalar(text("SELECT count(*) FROM users"))
+        return {"users": users, "autocommit": _in_autocommit()}
+
+    @app.get("/_test/writes-though-marked")
+    @reads_only
+    def writes_though_marked():
+        make_user(email="lac-de@example.vn")
+        db.session.commit()
+        return "written"
+
+    @app.get("/_test/writes-then-fails")
+    def writes_then_fails():
+        make_user(email="dang-do@example.vn")
+        db.session.flush()
+        assert not _in_autocommit()
+        raise ValueError("fails after a write")
+
+
+def _emails():
+    return set(db.session.scalars(select(User.email)))
+
+
+def test_a_view_that_only_reads_runs_outside_a_transaction_and_sees_what_is_committed(app):
+    _add_views(app)
+    browser = Browser(app)
+    assert browser.get("/_test/reads").json == {"users": 0, "autocommit": True}
+    make_user()
+    db.session.commit()
+    assert browser.get("/_test/reads").json == {"users": 1, "autocommit": True}
+
+
+def test_the_next_request_on_the_same_connection_writes_in_a_transaction_again(app):
+    """The level is reset when the connection goes back to the pool: a later view's write
+    is still undone by the failure that ends it."""
+    _add_views(app)
+    browser = Browser(app)
+    assert browser.get("/_test/reads").json["autocommit"] is True
+    with pytest.raises(ValueError, match="fails after a write"):
+        browser.get("/_test/writes-then-fails")
+    assert "dang-do@example.vn" not in _emails()
+
+
+def test_a_view_marked_as_reading_that_writes_is_refused_and_writes_nothing(app):
+    _add_views(app)
+    with pytest.raises(RuntimeError, match="reads_only"):
+        Browser(app).get("/_test/writes-though-marked")
+    assert "lac-de@example.vn" not in _emails()
+
+
+def test_only_get_and_head_are_read_only(app):
+    _add_views(app)
+    app.add_url_rule("/_test/reads", "reads_post", app.view_functions["reads"],
+                     methods=["POST"])
+    assert Browser(app).post("/_test/reads").json["autocommit"] is False
+    assert Browser(app).open("/_test/reads", method="HEAD").status_code == 200
+
+
+def test_a_session_holding_changes_is_left_as_it_is(app, client):
+    """The tests' requests may share the test's session: changes it holds are flushed in
+    its transaction as usual, not refused."""
+    _add_views(app)
+    make_user()  # not committed
+    assert client.get("/_test/reads").json == {"users": 1, "autocommit": False}
+    db.session.rollback()
+
+
+def test_a_session_that_lives_on_after_a_read_only_request_gives_its_connection_back(
+        app, client):
+    """The tests' shared session outlives the request: it holds no connection after it, and
+    what the test writes next runs in a transaction as usual."""
+    _add_views(app)
+    assert client.get("/_test/reads").json["autocommit"] is True
+    assert not db.session().in_transaction()
+    make_user(email="sau-yeu-cau@example.vn")
+    db.session.flush()
+    assert not _in_autocommit()
+    db.session.rollback()
+    assert "sau-yeu-cau@example.vn" not in _emails()

@@ -2,7 +2,6 @@
 several processes, and a Redis that is down."""
 
 import re
-from contextlib import contextmanager
 
 import cachelib.simple
 import pytest
@@ -10,27 +9,11 @@ from sqlalchemy import select
 
 from consult.drafts.models import Consultation, Section
 from consult.extensions import db
-from tests.conftest import Browser, make_app
+from tests.conftest import Browser, make_app, running
 from tests.factories import article, make_comment, make_consultation, make_user
 
 CACHE = "X-Consult-Cache"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@contextmanager
-def running(*apps):
-    """The first app's context on a fresh database; every app's connections closed after."""
-    with apps[0].app_context():
-        db.drop_all()
-        db.create_all()
-        try:
-            yield apps[0]
-        finally:
-            db.session.remove()
-            db.drop_all()
-            for app in apps:
-                with app.app_context():
-                    db.engine.dispose()
 
 
 @pytest.fixture
