@@ -8,6 +8,7 @@ before it: older), ``tu-123`` (the page starting with it: permalinks) or ``cuoi`
 page). A cursor that names nothing of the thread gives the first page.
 """
 
+import functools
 import operator
 import re
 from dataclasses import dataclass
@@ -15,7 +16,18 @@ from dataclasses import dataclass
 from flask import current_app, g
 from flask_babel import ngettext
 from markupsafe import Markup, escape
-from sqlalchemy import DateTime, Integer, and_, exists, func, literal, or_, select, tuple_
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from consult.comments.models import (
@@ -180,25 +192,36 @@ def find_article_page(slug, anchor, user=None):
     nothing else from the database, and on PostgreSQL each query is a round trip during which
     the worker serves no one (three for a member, before).
     """
+    values = {"slug": slug, "anchor": anchor}
+    if user is not None:
+        values["user_id"] = user.id
+    row = db.session.execute(_article_page_query(user is not None), values).unique().first()
+    if row is None:
+        return None, None, False
+    return row[0], row[1], bool(row[2]) if user is not None else False
+
+
+@functools.cache
+def _article_page_query(for_member):
+    """``find_article_page``'s statement, built once: building it anew took as long as the
+    database took to answer it."""
     current = (select(func.max(DraftVersion.number))
                .where(DraftVersion.consultation_id == Consultation.id)
                .correlate(Consultation).scalar_subquery())
     version = aliased(DraftVersion)
     columns = [Consultation, Section]
-    if user is not None:
+    if for_member:
+        member = bindparam("user_id", type_=Integer)
         columns.append(exists().where(
-            *_only_theirs(user, Consultation.id, Comment.section_id == Section.id)))
-    row = db.session.execute(
-        select(*columns).select_from(Consultation)
-        .outerjoin(version, and_(version.consultation_id == Consultation.id,
-                                 version.number == current))
-        .outerjoin(Section, and_(Section.version_id == version.id, Section.anchor == anchor,
-                                 Section.kind == "dieu"))
-        .where(Consultation.slug == slug)
-        .options(joinedload(Consultation.versions))).unique().first()
-    if row is None:
-        return None, None, False
-    return row[0], row[1], bool(row[2]) if user is not None else False
+            *_only_theirs(member, Consultation.id, Comment.section_id == Section.id)))
+    return (select(*columns).select_from(Consultation)
+            .outerjoin(version, and_(version.consultation_id == Consultation.id,
+                                     version.number == current))
+            .outerjoin(Section, and_(Section.version_id == version.id,
+                                     Section.anchor == bindparam("anchor"),
+                                     Section.kind == "dieu"))
+            .where(Consultation.slug == bindparam("slug"))
+            .options(joinedload(Consultation.versions)))
 
 
 def has_unpublished_comments(user, consultation, section=None):
@@ -207,13 +230,14 @@ def has_unpublished_comments(user, consultation, section=None):
     thread = (Comment.section_id.is_(None) if section is None
               else Comment.section_id == section.id)
     return db.session.scalar(select(Comment.id).where(
-        *_only_theirs(user, consultation.id, thread)).limit(1)) is not None
+        *_only_theirs(user.id, consultation.id, thread)).limit(1)) is not None
 
 
-def _only_theirs(user, consultation_id, thread):
-    """The conditions on ``user``'s comments in ``thread`` of a consultation that only they
-    see (``consultation_id``: a value or the column of an enclosing query)."""
-    return (Comment.author_id == user.id, Comment.consultation_id == consultation_id, thread,
+def _only_theirs(user_id, consultation_id, thread):
+    """The conditions on the comments of user ``user_id`` in ``thread`` of a consultation
+    that only they see (either id: a value, a parameter or the column of an enclosing
+    query)."""
+    return (Comment.author_id == user_id, Comment.consultation_id == consultation_id, thread,
             Comment.status.in_(OWN_STATUSES))
 
 
