@@ -72,11 +72,12 @@ def reads_only(view):
     autocommit, outside any transaction.
 
     On PostgreSQL a transaction costs two round trips of its own, BEGIN and the ROLLBACK
-    that ends a request, during which a sync worker serves no one: a page served from the
-    cache asks one question (two for a member) and paid three (four). Each statement still
-    sees everything committed before it, as in a transaction at PostgreSQL's default level
-    (READ COMMITTED takes a new snapshot per statement). Writing in such a request is a bug:
-    the flush raises instead of committing statement by statement.
+    that ends a request, during which a sync worker serves no one: with Redis, a page served
+    from the cache asks one question (two for a member) and paid three (four). Each
+    statement still sees everything committed before it, as in a transaction at
+    PostgreSQL's default level (READ COMMITTED takes a new snapshot per statement). Writing
+    in such a request is a bug: a flush or an INSERT, UPDATE or DELETE raises instead of
+    committing statement by statement.
     """
     view.consult_reads_only = True
     return view
@@ -115,10 +116,22 @@ def _has_changes(session):
     return bool(session.new or session.dirty or session.deleted)
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_writes(session, _flush_context, _instances):
-    if session.info.get(_READS_ONLY) and _has_changes(session):
+def _refuse(session):
+    if session.info.get(_READS_ONLY):
         raise RuntimeError("a view marked reads_only tried to write to the database")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flushes(session, _flush_context, _instances):
+    if _has_changes(session):
+        _refuse(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statements(state):
+    """INSERT, UPDATE and DELETE statements run through the session (no flush sees them)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        _refuse(state.session)
 
 
 def init_app(app):

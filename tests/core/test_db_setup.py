@@ -4,7 +4,7 @@ outside a transaction (consult.core.db_setup)."""
 import time
 
 import pytest
-from sqlalchemy import create_engine, exc, select, text
+from sqlalchemy import create_engine, exc, select, text, update
 from sqlalchemy.pool import NullPool
 
 from consult.accounts.models import User
@@ -105,6 +105,12 @@ def _add_views(app):
         db.session.commit()
         return "written"
 
+    @app.get("/_test/updates-though-marked")
+    @reads_only
+    def updates_though_marked():
+        db.session.execute(update(User).values(display_name="Đổi tên lén"))
+        return "updated"
+
     @app.get("/_test/writes-then-fails")
     def writes_then_fails():
         make_user(email="dang-do@example.vn")
@@ -142,6 +148,16 @@ def test_a_view_marked_as_reading_that_writes_is_refused_and_writes_nothing(app)
     with pytest.raises(RuntimeError, match="reads_only"):
         Browser(app).get("/_test/writes-though-marked")
     assert "lac-de@example.vn" not in _emails()
+
+
+def test_a_statement_that_writes_is_refused_too(app):
+    """An UPDATE run through the session is not a flush: it is refused all the same."""
+    _add_views(app)
+    make_user(name="Tên Thật")
+    db.session.commit()
+    with pytest.raises(RuntimeError, match="reads_only"):
+        Browser(app).get("/_test/updates-though-marked")
+    assert set(db.session.scalars(select(User.display_name))) == {"Tên Thật"}
 
 
 def test_only_get_and_head_are_read_only(app):
