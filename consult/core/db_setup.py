@@ -64,7 +64,8 @@ def ping_if_idle(idle_seconds, dbapi_connection, record, _proxy=None):
 
 # ---- requests that only read ------------------------------------------------------------
 
-_READS_ONLY = "consult_reads_only"
+_READS_ONLY = "consult_reads_only"  # on a marked view, and in its request's session.info
+_AUTOCOMMIT_ENGINE = "autocommit_engine"  # in app.extensions["consult"]
 
 
 def reads_only(view):
@@ -79,7 +80,7 @@ def reads_only(view):
     in such a request is a bug: a flush or an INSERT, UPDATE or DELETE raises instead of
     committing statement by statement.
     """
-    view.consult_reads_only = True
+    setattr(view, _READS_ONLY, True)
     return view
 
 
@@ -91,7 +92,7 @@ class RequestSession(FlaskSession):
     def get_bind(self, *args, **kwargs):
         bind = super().get_bind(*args, **kwargs)
         if self.info.get(_READS_ONLY):
-            return current_app.extensions["consult"][_READS_ONLY]
+            return current_app.extensions["consult"][_AUTOCOMMIT_ENGINE]
         return bind
 
 
@@ -100,7 +101,7 @@ def _start_request(session):
     session without a transaction (when it holds none yet, as a request's new one never
     does; the tests' shared session may)."""
     view = current_app.view_functions.get(request.endpoint)
-    if (request.method in ("GET", "HEAD") and getattr(view, "consult_reads_only", False)
+    if (request.method in ("GET", "HEAD") and getattr(view, _READS_ONLY, False)
             and not session.in_transaction() and not _has_changes(session)):
         session.info[_READS_ONLY] = True
 
@@ -143,7 +144,7 @@ def init_app(app):
     app.teardown_request(lambda _error: _end_request(db.session()))
     with app.app_context():
         engine = db.engine
-    app.extensions.setdefault("consult", {})[_READS_ONLY] = engine.execution_options(
+    app.extensions.setdefault("consult", {})[_AUTOCOMMIT_ENGINE] = engine.execution_options(
         isolation_level="AUTOCOMMIT")
     if engine.dialect.name == "sqlite":
         return
