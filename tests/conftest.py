@@ -105,6 +105,31 @@ def running(*apps):
                     db.engine.dispose()
 
 
+def outside_transaction(dbapi_connection):
+    """Whether a driver's connection runs in autocommit (psycopg: ``autocommit``; sqlite3:
+    no ``isolation_level``)."""
+    if hasattr(dbapi_connection, "autocommit"):
+        return dbapi_connection.autocommit
+    return dbapi_connection.isolation_level is None
+
+
+@contextmanager
+def recorded_statements():
+    """The SQL statements run meanwhile, as (text, whether it ran outside a transaction)."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def record(conn, _cursor, statement, *_args):
+        seen.append((statement, outside_transaction(conn.connection.dbapi_connection)))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
 @pytest.fixture
 def redis_prefix():
     """A key prefix of its own on the local Redis (deleted afterwards); skips without Redis,

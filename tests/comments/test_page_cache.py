@@ -6,7 +6,7 @@ import time
 
 from consult.comments.models import Comment
 from consult.extensions import db
-from tests.conftest import Browser, make_app, running
+from tests.conftest import Browser, make_app, recorded_statements, running
 from tests.factories import article, make_comment, make_consultation, make_user
 
 CACHE = "X-Consult-Cache"
@@ -197,21 +197,10 @@ def test_an_author_shares_pages_that_do_not_show_their_comments(app):
 
 
 def _statements_of(browser, url):
-    """The statements a request runs, each with whether it ran outside a transaction."""
-    from sqlalchemy import event
-
-    seen = []
-
-    def capture(conn, _cursor, statement, *_args):
-        raw = conn.connection.dbapi_connection
-        alone = raw.autocommit if hasattr(raw, "autocommit") else raw.isolation_level is None
-        seen.append((statement, alone))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    """The statements a page served from the cache runs, each with whether it ran outside
+    a transaction."""
+    with recorded_statements() as seen:
         assert browser.get(url).headers[CACHE] == "hit"
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     return seen
 
 

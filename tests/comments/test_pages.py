@@ -18,6 +18,7 @@ from consult.comments.services import react_to_comment, reply_to_comment, withdr
 from consult.core.db_setup import utcnow
 from consult.extensions import db
 from consult.moderation.services import moderate_comment
+from tests.conftest import recorded_statements
 from tests.factories import article, make_comment, make_consultation, make_user
 from tests.plans import sqlite_plans
 
@@ -235,8 +236,6 @@ def test_the_stamp_follows_the_countdown_as_the_page_writes_it(app):
 def test_an_article_page_finds_its_rows_in_one_query(app):
     """The consultation, the current version's article and whether the member has comments
     in its thread that only they see: one query (a page served from the cache needs no more)."""
-    from sqlalchemy import event
-
     from consult.drafts.versions import publish_new_version
 
     consultation = make_consultation()
@@ -249,16 +248,8 @@ def test_an_article_page_finds_its_rows_in_one_query(app):
     db.session.commit()
     slug, current = consultation.slug, consultation.current_version
     assert member.id  # loaded again after the commit, as the request's user is
-    statements = []
-
-    def capture(conn, cursor, statement, params, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with recorded_statements() as statements:
         found, first, unpublished = find_article_page(slug, "dieu-1", member)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     assert len(statements) == 1
     assert found.id == consultation.id and len(found.versions) == 2
     assert first.version_id == current.id and first.number == "1"  # the current version's

@@ -10,7 +10,7 @@ from sqlalchemy.pool import NullPool
 from consult.accounts.models import User
 from consult.core.db_setup import _LAST_USED, ping_if_idle, reads_only
 from consult.extensions import db
-from tests.conftest import TEST_DATABASE_URL, Browser, make_app
+from tests.conftest import TEST_DATABASE_URL, Browser, make_app, outside_transaction
 from tests.factories import make_user
 
 
@@ -87,8 +87,7 @@ def test_a_connection_the_server_ended_while_idle_is_replaced_unseen(tmp_path):
 
 def _in_autocommit():
     """Whether the connection the request's session holds runs without a transaction."""
-    raw = db.session.connection().connection.dbapi_connection
-    return raw.autocommit if hasattr(raw, "autocommit") else raw.isolation_level is None
+    return outside_transaction(db.session.connection().connection.dbapi_connection)
 
 
 def _add_views(app):

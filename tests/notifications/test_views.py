@@ -11,7 +11,7 @@ from consult.extensions import db
 from consult.notifications import services
 from consult.notifications.messages import unsubscribe_token
 from consult.notifications.models import MailMessage, Notification
-from tests.conftest import ROLES, check_access
+from tests.conftest import ROLES, check_access, recorded_statements
 from tests.factories import login, make_agency, make_comment, make_consultation, make_user
 
 
@@ -38,25 +38,16 @@ def test_list_shows_unread_count_and_opening_marks_read(client):
 
 def test_the_badge_is_read_with_the_signed_in_user_in_one_query(client):
     from flask import g
-    from sqlalchemy import event
 
     author = _replied()
     login(client, author)
     # the tests' requests share one app context: forget the user the log-in request kept,
     # as a new request in production starts without it
     g.pop("_login_user", None)
-    statements = []
-
-    def capture(conn, cursor, statement, params, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with recorded_statements() as seen:
         home = client.get("/").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     assert 'class="count-badge">1' in home
-    counting = [s for s in statements if "notifications" in s]
+    counting = [text for text, _alone in seen if "notifications" in text]
     assert len(counting) == 1 and "FROM users" in counting[0]
 
 

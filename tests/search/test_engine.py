@@ -9,6 +9,7 @@ from consult.extensions import db
 from consult.search import indexer, query, segments
 from consult.search.index import open_index, searcher
 from consult.search.query import search
+from tests.conftest import recorded_statements
 from tests.factories import article, make_comment, make_consultation, make_user
 
 
@@ -325,8 +326,6 @@ def test_segments_keep_their_own_names_whoever_seeds_random(app):
 def test_a_drain_reads_its_comments_in_one_query_whatever_their_number(app):
     """The search worker applies a batch without one query per comment (and per article,
     author and consultation of each): during a surge it shares the cores with the site."""
-    from sqlalchemy import event
-
     consultation = make_consultation()
     articles = [article(consultation, n) for n in (1, 2, 3)]
     _index()  # the consultation's own documents
@@ -335,17 +334,9 @@ def test_a_drain_reads_its_comments_in_one_query_whatever_their_number(app):
     db.session.commit()
     ids, titles = sorted(c.id for c in made), {f"{a.label}. {a.title}" for a in articles}
     db.session.expunge_all()  # as in the worker, which shares no session with the site
-    selects = []
-
-    def count(conn, cursor, statement, params, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            selects.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as seen:
         assert indexer.drain() >= 12
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    selects = [text for text, _alone in seen if text.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 3, selects  # the outbox rows, the comments with what they show
     result = search("lệ phí", kind="comment")
     assert _ids(result) == ids
