@@ -90,27 +90,28 @@ class RequestSession(FlaskSession):
     and reset when it is returned, neither of which asks the server anything)."""
 
     def get_bind(self, *args, **kwargs):
-        bind = super().get_bind(*args, **kwargs)
         if self.info.get(_READS_ONLY):
             return current_app.extensions["consult"][_AUTOCOMMIT_ENGINE]
-        return bind
+        return super().get_bind(*args, **kwargs)
 
 
-def _start_request(session):
+def _start_request(sessions):
     """Before a request: a view marked ``reads_only`` asked with GET or HEAD runs on a
     session without a transaction (when it holds none yet, as a request's new one never
-    does; the tests' shared session may)."""
+    does; the tests' shared session may). Other requests are left alone: no session is
+    made for them here."""
     view = current_app.view_functions.get(request.endpoint)
-    if (request.method in ("GET", "HEAD") and getattr(view, _READS_ONLY, False)
-            and not session.in_transaction() and not _has_changes(session)):
-        session.info[_READS_ONLY] = True
+    if request.method in ("GET", "HEAD") and getattr(view, _READS_ONLY, False):
+        session = sessions()
+        if not session.in_transaction() and not _has_changes(session):
+            session.info[_READS_ONLY] = True
 
 
-def _end_request(session):
+def _end_request(sessions):
     """After a read-only request: give its connection back (a no-op on the server) so the
     session, if it lives on, starts its next transaction as usual."""
-    if session.info.pop(_READS_ONLY, False):
-        session.rollback()
+    if sessions.registry.has() and sessions().info.pop(_READS_ONLY, False):
+        sessions().rollback()
 
 
 def _has_changes(session):
@@ -140,8 +141,8 @@ def init_app(app):
     connections that sat idle (``ping_if_idle``)."""
     from consult.extensions import db
 
-    app.before_request(lambda: _start_request(db.session()))
-    app.teardown_request(lambda _error: _end_request(db.session()))
+    app.before_request(lambda: _start_request(db.session))
+    app.teardown_request(lambda _error: _end_request(db.session))
     with app.app_context():
         engine = db.engine
     app.extensions.setdefault("consult", {})[_AUTOCOMMIT_ENGINE] = engine.execution_options(
