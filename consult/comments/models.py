@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.core import pagecache
 from consult.core.db_setup import TimestampMixin, utcnow
 from consult.extensions import db
 
@@ -85,11 +86,26 @@ class Comment(TimestampMixin, db.Model):
     replies = relationship("Comment", back_populates="parent", order_by="Comment.id")
 
     @property
+    def thread_generation(self):
+        """The generation of every page of its thread, the figures they are completed with
+        when served (its count, the reactions) included: its article's, or the general
+        comments' (consult.core.pagecache, consult.comments.pages)."""
+        return f"s{self.section_id}" if self.section_id else f"g{self.consultation_id}"
+
+    def thread_generations(self, first_page=True):
+        """The generations a change of this comment gives new values: its consultation's
+        ("c": counts), its thread's and, unless the change leaves the thread's first page as
+        stored (``first_page`` False), that page's ("…:first")."""
+        names = (f"c{self.consultation_id}", self.thread_generation)
+        return (*names, f"{self.thread_generation}:first") if first_page else names
+
+    @property
     def cache_generations(self):
-        """The cached pages a change of this comment makes old (consult.core.pagecache): its
-        article's thread (or the general comments) and its consultation's counts."""
-        thread = f"s{self.section_id}" if self.section_id else f"g{self.consultation_id}"
-        return (f"c{self.consultation_id}", thread)
+        """The cached pages a change of this comment makes old: a change of ``updated_at``
+        alone (a reaction: the counts are filled in when a page is served) leaves the first
+        page as stored, any other change does not."""
+        return self.thread_generations(
+            first_page=not pagecache.changed_only(self, {"updated_at"}))
 
     @property
     def anchor(self):

@@ -9,6 +9,7 @@ page). A cursor that names nothing of the thread gives the first page.
 """
 
 import functools
+import hashlib
 import operator
 import re
 from dataclasses import dataclass
@@ -17,16 +18,13 @@ from flask import current_app, g
 from flask_babel import ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import (
-    DateTime,
     Integer,
     and_,
     bindparam,
     exists,
     func,
-    literal,
     or_,
     select,
-    tuple_,
 )
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -37,7 +35,13 @@ from consult.comments.models import (
     STATUS_REJECTED,
     Comment,
 )
-from consult.comments.services import published_count, published_counts_by_section
+from consult.comments.services import (
+    key_compare,
+    published_count,
+    published_counts_by_section,
+    reaction_counts,
+    thread_of,
+)
 from consult.core import pagecache
 from consult.core.templating import countdown
 from consult.drafts.models import PHASE_OPEN, Consultation, DraftVersion, Section
@@ -68,12 +72,6 @@ class CommentPage:
         return self.older is None
 
 
-def _thread(consultation_id, section_id):
-    return (Comment.consultation_id == consultation_id, Comment.parent_id.is_(None),
-            Comment.section_id.is_(None) if section_id is None
-            else Comment.section_id == section_id)
-
-
 def _visible(viewer):
     """What ``viewer`` sees, as separate conditions (each one index-friendly): published
     comments, and their own comments that wait, were hidden or refused."""
@@ -83,16 +81,10 @@ def _visible(viewer):
     return conditions
 
 
-def _key_compare(compare, position):
-    created_at, comment_id = position
-    return compare(tuple_(Comment.created_at, Comment.id),
-                   tuple_(literal(created_at, DateTime()), literal(comment_id, Integer())))
-
-
 def _fetch(thread, visible, compare, position, newest_first, limit):
     query = select(Comment).where(*thread, visible)
     if position:
-        query = query.where(_key_compare(compare, position))
+        query = query.where(key_compare(compare, position))
     if newest_first:
         query = query.order_by(Comment.created_at.desc(), Comment.id.desc())
     else:
@@ -103,7 +95,7 @@ def _fetch(thread, visible, compare, position, newest_first, limit):
 def _exists(thread, viewer, compare, comment):
     position = (comment.created_at, comment.id)
     return any(db.session.scalar(select(Comment.id).where(
-        *thread, visible, _key_compare(compare, position)).limit(1)) is not None
+        *thread, visible, key_compare(compare, position)).limit(1)) is not None
         for visible in _visible(viewer))
 
 
@@ -128,7 +120,7 @@ def comment_page(consultation, section, cursor=None, per_page=20, viewer=None, t
     Published comments, plus the viewer's own waiting/hidden/refused ones so an author sees
     what became of theirs. ``total`` is only carried to the template.
     """
-    thread = _thread(consultation.id, section.id if section is not None else None)
+    thread = thread_of(consultation.id, section.id if section is not None else None)
     cursor = cursor or Cursor("first")
     compare = {"after": operator.gt, "from": operator.ge, "before": operator.lt}.get(
         cursor.direction)
@@ -161,8 +153,8 @@ def comment_page(consultation, section, cursor=None, per_page=20, viewer=None, t
 def cursor_for(comment, per_page, viewer=None):
     """The ``?trang=`` of a page showing top-level ``comment`` to ``viewer``: None when it is
     on the first page, else ``tu-<id>`` (the page starting with it)."""
-    thread = _thread(comment.consultation_id, comment.section_id)
-    before = _key_compare(operator.lt, (comment.created_at, comment.id))
+    thread = thread_of(comment.consultation_id, comment.section_id)
+    before = key_compare(operator.lt, (comment.created_at, comment.id))
     earlier = 0
     for visible in _visible(viewer):
         ids = (select(Comment.id).where(*thread, visible, before)
@@ -260,24 +252,31 @@ def page_stamp(consultation, now=None):
             f".{pagecache.generation(f'c{consultation.id}')}")
 
 
-def thread_stamp(consultation, section=None, now=None):
-    """The stamp of the page of one thread (an article's, or the general comments).
+def thread_stamp(consultation, section=None, first_page=True, now=None):
+    """The stamp of a page of one thread (an article's, or the general comments).
 
     With a shared cache (Redis) the consultation row, its phase and countdown, and the
     generations of the thread, of the threads of the article's earlier versions (their
     comments show below it) and of the names pages show: a comment on one article leaves
-    the other articles' pages in the cache (their counts of other articles come from
-    ``section_counts`` when served). Without one, other processes' generations are not seen,
-    so the whole consultation's ``page_stamp``.
+    the other articles' pages in the cache (their counts come from ``section_counts`` when
+    served). The ``first_page`` of a thread has a generation of its own: a reaction, or a
+    comment past it, changes only the figures it is completed with (``thread_figures``).
+    Without a shared cache, other processes' generations are not seen, so the whole
+    consultation's ``page_stamp``.
     """
     if not pagecache.shared():
         return page_stamp(consultation, now)
-    if section is None:
-        threads = [f"g{consultation.id}"]
-    else:
-        threads = [f"s{s}" for s in (section.id, *_earlier_ids(section))]
+    own = _thread_generation(consultation, section)
+    threads = [f"{own}:first" if first_page else own]
+    if section is not None:
+        threads += [f"s{s}" for s in _earlier_ids(section)]
     return ".".join([_row_stamp(consultation, now),
                      *pagecache.generations([*threads, pagecache.NAMES])])
+
+
+def _thread_generation(consultation, section):
+    """The generation of a thread's pages (``Comment.thread_generation``)."""
+    return f"s{section.id}" if section is not None else f"g{consultation.id}"
 
 
 def thread_timeout():
@@ -334,9 +333,10 @@ def shared_counts(consultation, exact=False):
                             lambda: published_counts_by_section(consultation.id), lag)
 
 
-# ---- counts left as slots in cached pages, filled when served ------------------------------
+# ---- figures left as slots in cached pages, filled when served ---------------------------
 
-_COUNT_SLOT = re.compile(r'<consult-count k="(toc|paren|total)" s="(\d+|total)"/>')
+_COUNT_SLOT = re.compile(r'<consult-count k="(toc|paren|total)" s="(\d+|total|own)"/>')
+_REACTION_SLOT = re.compile(r'<consult-reaction c="(\d+)" k="(support|oppose)"/>')
 
 
 def count_text(kind, n):
@@ -349,15 +349,46 @@ def count_text(kind, n):
 def count_slot(kind, counts, key, own=None):
     """What a template writes for ``counts[key]`` ("total": their sum): the text, or, in a
     page being stored in the cache (``g.storing_page``), a slot that ``fill_counts`` fills
-    with the counts of the moment. ``own`` (the page's own thread, exact in the stored
-    page) is always written as text."""
-    if g.get("storing_page") and key != own:
-        return Markup(f'<consult-count k="{kind}" s="{key}"/>')
+    with the counts of the moment; the count of ``own`` (the page's own thread) exactly."""
+    if g.get("storing_page"):
+        return Markup(f'<consult-count k="{kind}" s="{"own" if key == own else key}"/>')
     return count_text(kind, sum(counts.values()) if key == "total" else counts.get(key, 0))
 
 
-def fill_counts(html, counts):
-    """The slots of a stored page filled with ``counts``."""
+def fill_counts(html, counts, own=0):
+    """The slots of a stored page filled with ``counts`` and the ``own`` thread's count."""
     total = sum(counts.values())
-    return _COUNT_SLOT.sub(lambda m: str(escape(count_text(
-        m[1], total if m[2] == "total" else counts.get(int(m[2]), 0)))), html)
+
+    def text(match):
+        key = match[2]
+        n = total if key == "total" else own if key == "own" else counts.get(int(key), 0)
+        return str(escape(count_text(match[1], n)))
+    return _COUNT_SLOT.sub(text, html)
+
+
+def reaction_slot(comment_id, kind, counts):
+    """What a template writes for a comment's reactions of ``kind``: the number (from
+    ``counts``), or, in a page being stored, a slot ``fill_reactions`` fills."""
+    if g.get("storing_page"):
+        return Markup(f'<consult-reaction c="{int(comment_id)}" k="{kind}"/>')
+    return counts.get(kind, 0)
+
+
+def thread_figures(consultation, section, stamp, html):
+    """(The published count of the thread of ``section``, {comment id: reactions}) for a
+    stored page of it (``html``, under ``stamp``): kept in the cache while the thread's
+    generation stays the same (any change in it, a reaction included), so a page served
+    from the cache shows them as exactly as a page rendered anew, for one round trip."""
+    ids = sorted({int(i) for i, _kind in _REACTION_SLOT.findall(html)})
+    digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
+    section_id = section.id if section is not None else None
+    thread = _thread_generation(consultation, section)
+    return pagecache.current(
+        f"figures:{stamp}:{thread}:{digest}", [thread],
+        lambda: (published_count(consultation.id, section_id), reaction_counts(ids)),
+        timeout=thread_timeout())
+
+
+def fill_reactions(html, counts):
+    """The reaction slots of a stored page filled with ``counts`` ({id: {kind: n}})."""
+    return _REACTION_SLOT.sub(lambda m: str(counts.get(int(m[1]), {}).get(m[2], 0)), html)

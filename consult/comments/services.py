@@ -1,10 +1,11 @@
 """Comment operations: submit, reply, withdraw, react; and the public comment queries."""
 
 import hashlib
+import operator
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, Integer, func, literal, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from consult.comments.models import (
@@ -101,11 +102,29 @@ def _create(user, consultation, section, body, stance=None, parent=None,
     })
     if comment is None:  # the same form's other request won: answer with its comment
         return find_by_key(user, key)
-    pagecache.note_changed(db.session, comment)  # written by Core: no flush event names it
+    # written by Core: no flush event names it
+    pagecache.note_changed(db.session, comment.thread_generations(_on_first_page(comment)))
     comment_submitted.send(comment)
     enqueue("search", "comment", comment.id)
     db.session.flush()
     return comment
+
+
+def _on_first_page(comment):
+    """Whether a new comment may change its thread's first page: a reply (its comment may
+    be there), or a top-level comment with no more than a page of published ones before
+    it (it is listed there, or the page gets its "newer" link). In a long thread the first
+    page stays as stored, its count filled in when served. Comments that commit later
+    with an earlier time only add to the count: the answer errs towards yes."""
+    if comment.parent_id is not None:
+        return True
+    per_page = current_app.config["CONSULT_COMMENTS_PER_PAGE"]
+    before = (select(Comment.id)
+              .where(*thread_of(comment.consultation_id, comment.section_id),
+                     Comment.status == STATUS_PUBLISHED,
+                     key_compare(operator.lt, (comment.created_at, comment.id)))
+              .limit(per_page + 1))
+    return db.session.scalar(select(func.count()).select_from(before.subquery())) <= per_page
 
 
 def submit_comment(user, consultation, body, stance, section=None, proposed_wording=None,
@@ -212,8 +231,23 @@ def published_counts_by_section(consultation_id):
 def published_count(consultation_id, section_id):
     """Published top-level comments of one thread (``section_id`` None: general comments)."""
     return db.session.scalar(select(func.count(Comment.id)).where(
-        *_published_top_level(consultation_id),
-        Comment.section_id.is_(None) if section_id is None else Comment.section_id == section_id))
+        *thread_of(consultation_id, section_id), Comment.status == STATUS_PUBLISHED))
+
+
+def thread_of(consultation_id, section_id):
+    """The conditions of a thread's top-level comments: an article's (``section_id``) or
+    the general comments of a consultation (None)."""
+    return (Comment.consultation_id == consultation_id, Comment.parent_id.is_(None),
+            Comment.section_id.is_(None) if section_id is None
+            else Comment.section_id == section_id)
+
+
+def key_compare(compare, position):
+    """``compare`` (operator.lt, gt, ge) of comments' keyset order, (created_at, id), with
+    ``position``: the key of a comment."""
+    created_at, comment_id = position
+    return compare(tuple_(Comment.created_at, Comment.id),
+                   tuple_(literal(created_at, DateTime()), literal(comment_id, Integer())))
 
 
 def _published_top_level(consultation_id):

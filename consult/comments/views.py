@@ -5,6 +5,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -40,7 +41,7 @@ bp = Blueprint("comments", __name__)
 def _comment_counts():
     """For the drafts domain's pages (versions, changes): published comments per section."""
     return {"comment_counts": services.published_counts_by_section,
-            "count_slot": pages.count_slot}
+            "count_slot": pages.count_slot, "reaction_slot": pages.reaction_slot}
 
 
 def _load_consultation(slug):
@@ -87,7 +88,8 @@ def _comments_context(consultation, section, counts):
     return {
         "pagination": page,
         "replies": replies,
-        "reactions": services.reaction_counts(ids),
+        # a page being stored has slots for them (filled when served)
+        "reactions": {} if g.get("storing_page") else services.reaction_counts(ids),
         "reply_form": ReplyForm(prefix="reply"),
         "action_form": ActionForm(),
     }
@@ -130,11 +132,14 @@ def _render_article(consultation, article, form, status=200):
 FOLLOW_SLOT = "<consult-follow/>"
 
 
-def _fill_slots(consultation):
-    """Completes a stored page of ``consultation``: the counts of the moment and, in a page
+def _fill_slots(consultation, section, stamp):
+    """Completes a stored page of the thread of ``section`` (None: the general comments):
+    the counts of the moment, the thread's own and its reactions exactly and, in a page
     stored for members, the visitor's own follow button."""
     def fill(html):
-        html = pages.fill_counts(html, pages.shared_counts(consultation))
+        own, reactions = pages.thread_figures(consultation, section, stamp, html)
+        html = pages.fill_counts(html, pages.shared_counts(consultation), own)
+        html = pages.fill_reactions(html, reactions)
         if FOLLOW_SLOT in html:
             html = html.replace(FOLLOW_SLOT, render_template("notifications/_follow.html",
                                                              consultation=consultation))
@@ -156,11 +161,16 @@ def _member_sees_shared_page(consultation, section, unpublished=None):
     return sees
 
 
+def _first_page():
+    return not request.args.get("trang")
+
+
 def _cached_article(consultation, article, unpublished=None):
     """An article page, from the page cache for visitors and members."""
-    return cached_page("article", pages.thread_stamp(consultation, article),
+    stamp = pages.thread_stamp(consultation, article, _first_page())
+    return cached_page("article", stamp,
                        lambda: _render_article(consultation, article, _comment_form(article)),
-                       fill=_fill_slots(consultation),
+                       fill=_fill_slots(consultation, article, stamp),
                        members=_member_sees_shared_page(consultation, article, unpublished),
                        timeout=pages.thread_timeout())
 
@@ -170,9 +180,10 @@ def _cached_article(consultation, article, unpublished=None):
 def consultation_page(slug):
     """Anyone (drafts: staff of the agency): summary, dates, contents, general comments."""
     consultation = _load_consultation(slug)
-    return cached_page("consultation", pages.thread_stamp(consultation),
+    stamp = pages.thread_stamp(consultation, first_page=_first_page())
+    return cached_page("consultation", stamp,
                        lambda: _render_consultation(consultation, _comment_form()),
-                       fill=_fill_slots(consultation),
+                       fill=_fill_slots(consultation, None, stamp),
                        members=_member_sees_shared_page(consultation, None),
                        timeout=pages.thread_timeout())
 

@@ -104,9 +104,20 @@ def names_changed(instance, attributes):
     return (NAMES,) if changed else ()
 
 
-def note_changed(session, instance):
-    """Record a change the flush does not see (a row written with a Core INSERT)."""
-    session.info.setdefault(_CHANGED, set()).update(instance.cache_generations)
+def changed_only(instance, attributes):
+    """Whether the changes of a row that existed before are to ``attributes`` alone (read in
+    ``after_flush``, where the attributes' history is still there)."""
+    state = inspect(instance)
+    if state.session is None or instance in state.session.new:
+        return False
+    return not any(attribute.history.has_changes() for attribute in state.attrs
+                   if attribute.key not in attributes)
+
+
+def note_changed(session, names):
+    """Record the generations of a change the flush does not see (a row written with a Core
+    INSERT)."""
+    session.info.setdefault(_CHANGED, set()).update(names)
 
 
 def _forget_changes(session):
@@ -138,6 +149,25 @@ def generations(names):
         log.warning("cache read failed", exc_info=True)
         values = [None] * len(names)
     return [value or "0" for value in values]
+
+
+def current(key, names, compute, timeout=None):
+    """``compute()``, kept in the cache under ``key`` for as long as the generations of
+    ``names`` stay as they were when it was computed: one round trip (MGET) when it is
+    still good. For the figures a stored page is completed with when served."""
+    if not enabled():
+        return compute()
+    try:
+        *values, kept = cache.get_many(*(f"gen:{name}" for name in names), key)
+    except Exception:  # a cache that is down must not take the site down
+        log.warning("cache read failed", exc_info=True)
+        return compute()
+    now = [value or "0" for value in values]
+    if kept is not None and kept[0] == now:
+        return kept[1]
+    value = compute()  # a change committed meanwhile gives new generations: computed again
+    _set(key, (now, value), timeout)
+    return value
 
 
 def shared():

@@ -211,8 +211,9 @@ def test_count_slots_are_left_only_in_pages_being_stored(app):
         g.storing_page = True
         html = "".join([count_slot("paren", counts, 5), count_slot("toc", counts, 7),
                         count_slot("total", counts, "total"), count_slot("paren", counts, 9, 9)])
-        assert html.count("<consult-count") == 3 and html.endswith("(0)")
-        assert fill_counts(html, {5: 4, 7: 1}) == "(4)1 ý kiến5(0)"
+        # the page's own thread (9): a slot of its own, filled with its exact count
+        assert html.count("<consult-count") == 4 and html.endswith('s="own"/>')
+        assert fill_counts(html, {5: 4, 7: 1}, own=3) == "(4)1 ý kiến5(3)"
 
 
 def test_the_stamp_follows_the_countdown_as_the_page_writes_it(app):
