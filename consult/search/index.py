@@ -21,6 +21,7 @@ from consult.search.schema import Codec, make_schema
 from consult.search.shared import arrays_dir, prune
 
 _lock = threading.RLock()
+_searching = threading.RLock()  # one thread searching at a time per process (``reading``)
 _searchers = {}
 _retired = []  # searchers replaced by a newer one, closed when no search reads them
 _readers = {}  # id(searcher) → searches reading it now
@@ -161,18 +162,28 @@ def _leaves(opened):
 
 @contextmanager
 def reading():
-    """The current searcher, marked as read until the block ends."""
-    with _lock:
-        current = searcher()
-        _readers[id(current)] = _readers.get(id(current), 0) + 1
-    try:
-        yield current
-    finally:
+    """The current searcher, marked as read until the block ends.
+
+    One thread at a time per process: a searcher's Whoosh files each keep one read position,
+    so the threads of a gthread worker reading at once got each other's bytes. Searching
+    holds the GIL anyway; sync workers never wait here.
+    """
+    with _searching:
         with _lock:
-            _readers[id(current)] -= 1
-            if not _readers[id(current)]:
-                del _readers[id(current)]
-            _close_unread()
+            current = searcher()
+            _readers[id(current)] = _readers.get(id(current), 0) + 1
+        try:
+            yield current
+        finally:
+            _done_reading(current)
+
+
+def _done_reading(current):
+    with _lock:
+        _readers[id(current)] -= 1
+        if not _readers[id(current)]:
+            del _readers[id(current)]
+        _close_unread()
 
 
 def _close_unread():

@@ -149,3 +149,40 @@ def test_snippets_mark_the_words_escape_the_rest_and_are_kept_for_a_repeated_que
     assert _snippet.cache_info().hits == hits + 1
     assert snippet(text, set()) == str(escape(text[:240]))  # nothing matched: the start
     assert snippet(text, {"dữ"}) != first  # other words: marked anew
+
+
+def test_threads_of_one_process_search_at_once_without_error(app):
+    """A gthread worker's threads share the process's searcher, whose Whoosh files keep one
+    read position each: searches take turns (before, 1 % of a 4-thread run's searches failed
+    with corrupt reads)."""
+    import sys
+    import threading
+
+    consultation = make_consultation()
+    words = ["mạng", "thuế", "dữ liệu", "quyền", "trẻ em", "thư viện", "doanh nghiệp"]
+    for n in range(300):
+        make_comment(consultation, body=f"Ý kiến {n} về {words[n % 7]} và {words[n * 3 % 7]}.")
+    _index()
+    expected = {word: search(word, with_facets=True).total for word in words}
+    found, errors = [], []
+
+    def run():
+        with app.app_context():
+            try:
+                for word in words * 4:
+                    found.append((word, search(word, with_facets=True).total))
+            except Exception as error:  # noqa: BLE001 - any error fails the test below
+                errors.append(repr(error))
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads change as often as they can
+    try:
+        threads = [threading.Thread(target=run) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert errors == [] and len(found) == 6 * 4 * len(words)
+    assert all(total == expected[word] for word, total in found)
