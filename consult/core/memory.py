@@ -1,4 +1,5 @@
-"""Give freed memory back to the operating system.
+"""Give freed memory back to the operating system; keep the start-up heap out of the
+garbage collector's way.
 
 glibc keeps freed heap pages in the process: after a pass that made and dropped millions of
 small objects (the dossier reads a million comments), the resident size stays hundreds of
@@ -9,6 +10,7 @@ megabytes above what is still in use. ``malloc_trim`` returns those pages. Large
 
 import ctypes
 import ctypes.util
+import gc
 
 _libc = None
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter (malloc.h)
@@ -40,3 +42,13 @@ def map_large_blocks(threshold=128 * 1024):
     process keeps. Fixing it keeps a worker's memory near what it uses. Returns whether it
     was applied (glibc only)."""
     return bool(_glibc() and _libc.mallopt(_M_MMAP_THRESHOLD, threshold))
+
+
+def freeze_startup_objects():
+    """Leave the objects made while the site started (modules, mappings, compiled
+    statements: ~140,000) out of the garbage collector's passes: they live as long as the
+    process. A full pass visited them all, ~100 ms on a 2-core machine about every 200
+    requests, while every request waiting on that worker waited too (the load benchmark's
+    p95); after ``gc.freeze()`` the longest pass measured 7 ms. Call once, when the app is
+    made for serving (``app.py``), not in processes that make many apps (the tests)."""
+    gc.freeze()

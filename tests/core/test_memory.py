@@ -74,3 +74,14 @@ def test_large_blocks_stay_mapped_on_their_own(fixed, mapped):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.strip() == mapped
+
+
+def test_the_served_app_keeps_its_startup_objects_out_of_the_collector(tmp_path):
+    """``app.py`` (what gunicorn and ``make run`` load) freezes what it made at start; a
+    full collection then visits only what requests made since."""
+    env = {**os.environ, "CONSULT_INSTANCE_PATH": str(tmp_path), "CONSULT_DATABASE_URL": ""}
+    script = ("import gc\nbefore = len(gc.get_objects())\nimport app\n"
+              "print(gc.get_freeze_count() > 50_000, len(gc.get_objects()) < before)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=True, env=env, cwd=ROOT)
+    assert done.stdout.split() == ["True", "True"]
