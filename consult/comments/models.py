@@ -28,6 +28,13 @@ COMMENT_STATUSES = (STATUS_PUBLISHED, STATUS_PENDING, STATUS_HIDDEN, STATUS_REJE
 REACTIONS = {"support": "Ủng hộ", "oppose": "Không ủng hộ"}
 
 
+def thread_generation(consultation_id, section_id):
+    """The generation of every page of a thread, the figures they are completed with when
+    served (its count, the reactions) included: an article's ("s<id>"), or the general
+    comments of a consultation ("g<id>", ``section_id`` None); consult.core.pagecache."""
+    return f"s{section_id}" if section_id else f"g{consultation_id}"
+
+
 class Comment(TimestampMixin, db.Model):
     __tablename__ = "comments"
     __table_args__ = (
@@ -85,19 +92,13 @@ class Comment(TimestampMixin, db.Model):
     parent = relationship("Comment", remote_side="Comment.id", back_populates="replies")
     replies = relationship("Comment", back_populates="parent", order_by="Comment.id")
 
-    @property
-    def thread_generation(self):
-        """The generation of every page of its thread, the figures they are completed with
-        when served (its count, the reactions) included: its article's, or the general
-        comments' (consult.core.pagecache, consult.comments.pages)."""
-        return f"s{self.section_id}" if self.section_id else f"g{self.consultation_id}"
-
     def thread_generations(self, first_page=True):
         """The generations a change of this comment gives new values: its consultation's
         ("c": counts), its thread's and, unless the change leaves the thread's first page as
         stored (``first_page`` False), that page's ("…:first")."""
-        names = (f"c{self.consultation_id}", self.thread_generation)
-        return (*names, f"{self.thread_generation}:first") if first_page else names
+        thread = thread_generation(self.consultation_id, self.section_id)
+        names = (f"c{self.consultation_id}", thread)
+        return (*names, f"{thread}:first") if first_page else names
 
     @property
     def cache_generations(self):

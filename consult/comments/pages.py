@@ -34,6 +34,7 @@ from consult.comments.models import (
     STATUS_PUBLISHED,
     STATUS_REJECTED,
     Comment,
+    thread_generation,
 )
 from consult.comments.services import (
     key_compare,
@@ -266,17 +267,12 @@ def thread_stamp(consultation, section=None, first_page=True, now=None):
     """
     if not pagecache.shared():
         return page_stamp(consultation, now)
-    own = _thread_generation(consultation, section)
+    own = thread_generation(consultation.id, section.id if section is not None else None)
     threads = [f"{own}:first" if first_page else own]
     if section is not None:
         threads += [f"s{s}" for s in _earlier_ids(section)]
     return ".".join([_row_stamp(consultation, now),
                      *pagecache.generations([*threads, pagecache.NAMES])])
-
-
-def _thread_generation(consultation, section):
-    """The generation of a thread's pages (``Comment.thread_generation``)."""
-    return f"s{section.id}" if section is not None else f"g{consultation.id}"
 
 
 def thread_timeout():
@@ -382,7 +378,7 @@ def thread_figures(consultation, section, stamp, html):
     ids = sorted({int(i) for i, _kind in _REACTION_SLOT.findall(html)})
     digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
     section_id = section.id if section is not None else None
-    thread = _thread_generation(consultation, section)
+    thread = thread_generation(consultation.id, section_id)
     return pagecache.current(
         f"figures:{stamp}:{thread}:{digest}", [thread],
         lambda: (published_count(consultation.id, section_id), reaction_counts(ids)),

@@ -72,6 +72,31 @@ def test_a_flash_pending_while_a_page_is_stored_stays_out_of_it(app):
     assert "Bạn đã đăng xuất." not in other.get_data(as_text=True)
 
 
+def test_a_value_kept_under_generations_is_computed_again_once_one_changes(app):
+    """``current``: what a stored page is completed with, computed once per change of the
+    generations it names (a commit that changed a thread), whoever asks."""
+    from consult.core import pagecache
+
+    computed = []
+
+    def compute():
+        computed.append(len(computed))
+        return computed[-1]
+
+    with app.test_request_context():
+        assert [pagecache.current("figures:t", ["s0"], compute) for _ in range(3)] == [0, 0, 0]
+        consultation = make_consultation()
+        make_comment(consultation, section=article(consultation, 1))
+        db.session.commit()  # Điều 1's thread has a new generation
+        section = article(consultation, 1).id
+        first = pagecache.current("figures:u", [f"s{section}"], compute)
+        assert pagecache.current("figures:u", [f"s{section}"], compute) == first
+        make_comment(consultation, section=article(consultation, 1), body="Ý kiến thứ hai.")
+        db.session.commit()
+        assert pagecache.current("figures:u", [f"s{section}"], compute) == first + 1
+        assert pagecache.current("figures:t", ["s0"], compute) == 0  # another thread's
+
+
 def test_what_the_stamp_does_not_see_shows_after_the_timeout(app, monkeypatch):
     consultation = make_consultation()
     comment = make_comment(consultation, section=article(consultation, 1))
