@@ -1,5 +1,6 @@
 """Languages: Vietnamese first, English available (Flask-Babel)."""
 
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -34,17 +35,23 @@ def switch_language(code):
 
 
 def compile_catalogues(translations_dir):
-    """Compile each ``messages.po`` whose ``.mo`` is missing or older (build output, not in git)."""
+    """Compile each ``messages.po`` whose ``.mo`` is missing or older (build output, not in git).
+
+    Every process that starts on a fresh checkout does it, gunicorn's workers at once: each
+    writes a temporary file of its own and renames it into place (the same bytes, whichever
+    lands last)."""
     for po_path in Path(translations_dir).glob("*/LC_MESSAGES/messages.po"):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open("rb") as po_file:
             catalogue = read_po(po_file)
-        temporary = mo_path.with_suffix(".mo.tmp")
-        with temporary.open("wb") as mo_file:
+        with tempfile.NamedTemporaryFile(dir=mo_path.parent, prefix="messages.",
+                                         suffix=".mo.tmp", delete=False) as mo_file:
             write_mo(mo_file, catalogue)
-        temporary.replace(mo_path)
+        compiled = Path(mo_file.name)
+        compiled.chmod(0o644)  # readable like any other file of the site
+        compiled.replace(mo_path)
 
 
 def init_app(app):

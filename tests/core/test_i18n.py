@@ -99,3 +99,35 @@ def test_vietnamese_content_keeps_its_language_on_english_pages(client):
     assert '<div class="legal-text" lang="vi">' in page
     assert '<div class="comment-body" lang="vi">' in page
     assert re.search(r'<h1 lang="vi">Điều 1\.', page)
+
+
+def test_processes_starting_at_once_compile_the_catalogues_without_error(tmp_path):
+    """On a fresh checkout (the .mo files are build output, not in git) every gunicorn
+    worker starts by compiling them: writers of one catalogue must not take each other's
+    temporary file (one of them failed with FileNotFoundError)."""
+    import shutil
+    import threading
+    from pathlib import Path
+
+    from consult.core.i18n import compile_catalogues
+
+    source = Path(__file__).resolve().parents[2] / "consult" / "translations"
+    errors = []
+    for attempt in range(5):
+        folder = tmp_path / f"translations-{attempt}"
+        shutil.copytree(source, folder, ignore=shutil.ignore_patterns("*.mo", "*.tmp"))
+
+        def compile_them(folder=folder):
+            try:
+                compile_catalogues(folder)
+            except OSError as error:
+                errors.append(repr(error))
+
+        threads = [threading.Thread(target=compile_them) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert list(folder.glob("*/LC_MESSAGES/messages.mo"))
+        assert not list(folder.glob("*/LC_MESSAGES/*.tmp"))
+    assert errors == []
