@@ -351,7 +351,7 @@ def count_slot(kind, counts, key, own=None):
     return count_text(kind, sum(counts.values()) if key == "total" else counts.get(key, 0))
 
 
-def fill_counts(html, counts, own=0):
+def fill_counts(html, counts, own):
     """The slots of a stored page filled with ``counts`` and the ``own`` thread's count."""
     total = sum(counts.values())
 

@@ -93,25 +93,27 @@ def _record_changes(session, _flush_context):
         changed.update(getattr(instance, "cache_generations", ()))
 
 
-def names_changed(instance, attributes):
-    """``cache_generations`` for a row whose ``attributes`` are names pages show: the names
-    generation when one of them changed on a row that existed before (read in
-    ``after_flush``, where the attributes' history is still there)."""
+def _changed_attributes(instance):
+    """The names of the attributes changed on a row that existed before, or None for a new
+    (or detached) row. Read in ``after_flush``, where the attributes' history is still
+    there."""
     state = inspect(instance)
     if state.session is None or instance in state.session.new:
-        return ()
-    changed = any(state.attrs[name].history.has_changes() for name in attributes)
-    return (NAMES,) if changed else ()
+        return None
+    return {attribute.key for attribute in state.attrs if attribute.history.has_changes()}
+
+
+def names_changed(instance, attributes):
+    """``cache_generations`` for a row whose ``attributes`` are names pages show: the names
+    generation when one of them changed on a row that existed before."""
+    changed = _changed_attributes(instance)
+    return (NAMES,) if changed and changed & set(attributes) else ()
 
 
 def changed_only(instance, attributes):
-    """Whether the changes of a row that existed before are to ``attributes`` alone (read in
-    ``after_flush``, where the attributes' history is still there)."""
-    state = inspect(instance)
-    if state.session is None or instance in state.session.new:
-        return False
-    return not any(attribute.history.has_changes() for attribute in state.attrs
-                   if attribute.key not in attributes)
+    """Whether the changes of a row that existed before are to ``attributes`` alone."""
+    changed = _changed_attributes(instance)
+    return changed is not None and changed <= set(attributes)
 
 
 def note_changed(session, names):
