@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, LockError
 
 from consult.search.schema import Codec, make_schema
+from consult.search.segments import NUMERIC_COLUMNS
 from consult.search.shared import arrays_dir, prune
 
 _lock = threading.RLock()
@@ -27,6 +28,7 @@ _retired = []  # searchers replaced by a newer one, closed when no search reads 
 _readers = {}  # id(searcher) → searches reading it now
 
 WRITER_TIMEOUT = 5.0
+STORED_FIELDS = "_stored"  # the column Whoosh keeps a segment's stored fields in
 CREATE_LOCK = "CREATELOCK"
 
 
@@ -123,9 +125,9 @@ def _open_searcher(previous):
     """A searcher on the index as last committed, reusing the segment readers of
     ``previous`` whose segment and deletions did not change.
 
-    Opening a segment's reader is cheap, but its first stored fields read the offsets of
-    every document (~3 MB and ~10 ms for 500,000 comments): during a surge the index
-    changes every second and only its small new segments need new readers.
+    Opening a segment's reader reads the offsets of every document's stored fields (~3 MB
+    and ~10 ms for 500,000 comments): during a surge the index changes every second and
+    only its small new segments need new readers.
     """
     ix = open_index()
     toc = _table_of_contents(ix)
@@ -133,11 +135,61 @@ def _open_searcher(previous):
         return ix.searcher()
     reusable = {} if previous is None else {
         _reader_key(leaf.segment()): leaf for leaf, _base in _leaves(previous)}
-    readers = [reusable.get(_reader_key(segment))
-               or SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
-               for segment in toc.segments]
+    readers, opened = [], []
+    try:
+        for segment in toc.segments:
+            reader = reusable.get(_reader_key(segment))
+            if reader is None:
+                reader = _SearchedSegmentReader(ix.storage, toc.schema, segment,
+                                                generation=toc.generation)
+                opened.append(reader)
+                reader.open_searched_files(ix)
+            readers.append(reader)
+    except BaseException:
+        for reader in opened:
+            reader.close()
+        raise
     return Searcher(MultiReader(readers, generation=toc.generation), fromindex=ix,
                     closereader=False)
+
+
+class _SearchedSegmentReader(SegmentReader):
+    """A segment's reader that opens every file a search reads when it is opened.
+
+    Whoosh opens a segment's terms and postings at once but its columns and stored fields
+    on first use, and the search worker deletes a segment's files once a commit has merged
+    it into another: a searcher opened just before such a commit found them gone when it
+    first read them — an error (one search of ~1,200 answered 500 in a load run) or, as
+    Whoosh looks for a column's file before each use, a column read as empty. Opened files
+    stay readable until the reader is closed.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._opened_columns = {}
+
+    def open_searched_files(self, ix):
+        """Open the columns the engine reads and the stored fields. A file found missing is
+        one the segment never had (a column no document filled) only if the segment is still
+        in the index as last committed; if not, FileNotFoundError has the searcher opened
+        again on the newer index (``_retrying``)."""
+        for name in NUMERIC_COLUMNS:
+            if self.has_column(name):
+                self._opened_columns[name] = super().column_reader(name, translate=False)
+        complete = len(self._opened_columns) == len(NUMERIC_COLUMNS)
+        if self._perdoc.has_column(STORED_FIELDS):
+            self.stored_fields(0)  # Whoosh keeps the reader it opens for the next ones
+        else:
+            complete = False
+        if not complete and self.segment().segment_id() not in {
+                segment.segment_id() for segment in _table_of_contents(ix).segments}:
+            raise FileNotFoundError(f"segment {self.segment().segment_id()} merged away")
+
+    def column_reader(self, fieldname, column=None, reverse=False, translate=True):
+        if (fieldname in self._opened_columns and column is None and not reverse
+                and not translate):
+            return self._opened_columns[fieldname]
+        return super().column_reader(fieldname, column, reverse, translate)
 
 
 def _table_of_contents(ix):
