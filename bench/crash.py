@@ -34,6 +34,10 @@ from bench.pages import COMMENT_URL, comment_form, hidden_fields
 from bench.seed import PASSWORD, author_email
 from bench.server import PG_URL, Gunicorn, deploy, search_worker
 
+#: not the load benchmark's database: wiping it would make the next load run seed a million
+#: comments again
+CRASH_PG_URL = PG_URL.rsplit("/", 1)[0] + "/consult_crash"
+
 MARKER = re.compile(r"\(mã (kt[0-9a-f]+w\d+n\d+)\)")
 
 
@@ -272,7 +276,8 @@ def print_report(rows, args):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--pg-url", default=PG_URL, help="a database the benchmark may wipe")
+    parser.add_argument("--pg-url", default=CRASH_PG_URL,
+                        help="a database the benchmark may wipe")
     parser.add_argument("--comments", type=int, default=10_000, help="seeded beforehand")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--writers", type=int, default=8)
