@@ -1,6 +1,7 @@
 """The searcher each process keeps: opened on the index as last committed, while the search
 worker commits and merges segments away."""
 
+from consult.comments.models import Comment
 from consult.extensions import db
 from consult.search import engine, index, indexer
 from consult.search.query import search
@@ -8,7 +9,7 @@ from tests.factories import make_comment, make_consultation
 
 
 def _two_commits():
-    """Three comments indexed, three more in the outbox; their ids."""
+    """Three comments of a consultation indexed, three more in the outbox: the ids of each."""
     consultation = make_consultation()
     first = [make_comment(consultation, body=f"Thuế điện tử, ý kiến {n}.") for n in range(3)]
     db.session.commit()
@@ -46,7 +47,8 @@ def test_a_search_started_before_a_merge_reads_the_index_it_started_on(app, monk
     monkeypatch.setattr(engine, "run_query", merge_first)
     result = search("thuế")
     assert merged and _found(result) == first  # the index as it was when the search began
-    assert [hit.consultation_id for hit in result.hits] == [1, 1, 1]  # columns read whole
+    consultation_id = db.session.get(Comment, min(first)).consultation_id
+    assert [hit.consultation_id for hit in result.hits] == [consultation_id] * 3  # columns whole
     assert _found(search("thuế")) == first | later  # the next search: the merged index
 
 
