@@ -181,8 +181,7 @@ class _SearchedSegmentReader(SegmentReader):
             self.stored_fields(0)  # Whoosh keeps the reader it opens for the next ones
         else:
             complete = False
-        if not complete and self.segment().segment_id() not in {
-                segment.segment_id() for segment in _table_of_contents(ix).segments}:
+        if not complete and self.segment().segment_id() not in _committed_segment_ids(ix):
             raise FileNotFoundError(f"segment {self.segment().segment_id()} merged away")
 
     def column_reader(self, fieldname, column=None, reverse=False, translate=True):
@@ -197,13 +196,17 @@ def _table_of_contents(ix):
     return index.TOC.read(ix.storage, ix.indexname, schema=ix.schema)
 
 
+def _committed_segment_ids(ix):
+    """The ids of the segments of the index as last committed."""
+    return {segment.segment_id() for segment in _table_of_contents(ix).segments}
+
+
 def prune_shared_arrays(ix):
     """Remove the shared search arrays of segments that left ``ix`` (call after a commit:
     only the committing process knows the segments are gone for good)."""
     folder = arrays_dir(index_dir())
     if folder.is_dir():  # none until a segment is large enough: nothing to read then
-        toc = _retrying(lambda: _table_of_contents(ix))
-        prune(folder, {segment.segment_id() for segment in toc.segments})
+        prune(folder, _retrying(lambda: _committed_segment_ids(ix)))
 
 
 def _leaves(opened):
